@@ -1,0 +1,169 @@
+"""The `ecomdsl` command line: thin; each command is one call into the core."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecomdsl import __version__
+from ecomdsl.errors import EcomdslError
+from ecomdsl.project import find_root
+
+app = typer.Typer(
+    name="ecomdsl",
+    help=(
+        "Author, check and compile RisingWave streaming pipelines written in Python.\n\n"
+        "Pipelines live in pipelines/*.py as `Pipeline(...)` objects; `ecomdsl compile` writes "
+        "their SQL to generated/<pipeline>/ for review, `ecomdsl check` fails when that SQL "
+        "is stale."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+_state = {"debug": False}
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Pipeline files or folders (default: pipelines/ of the project).", show_default=False
+    ),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="Output folder (default: generated/ of the project)."),
+]
+
+
+def _root() -> Path:
+    return find_root(Path.cwd())
+
+
+def _paths(paths: list[Path] | None, root: Path) -> list[Path]:
+    return paths if paths else [root / "pipelines"]
+
+
+def _fail(err: EcomdslError, root: Path) -> None:
+    if _state["debug"]:
+        raise err
+    typer.echo(err.render(root), err=True)
+    raise typer.Exit(1)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ecomdsl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@app.command()
+def compile(paths: PathsArg = None, out: OutOpt = None) -> None:  # noqa: A001
+    """Check the pipelines and write their SQL to generated/<pipeline>/.
+
+    Writes create_tables.sql, create_views.sql, insert_test_data.sql and drop.sql per
+    pipeline; files whose content is unchanged are not touched. All errors of all pipelines
+    are reported together, with the file and line that caused them.
+    """
+    from ecomdsl.compiler import compile_paths, write
+
+    root = _root()
+    target = out or root / "generated"
+    try:
+        compiled = compile_paths(_paths(paths, root), root)
+        result = write(target, compiled)
+    except EcomdslError as err:
+        _fail(err, root)
+        return
+    shown = _shown(target, root)
+    for rel in result.written:
+        typer.echo(f"wrote     {shown}/{rel}")
+    for rel in result.removed:
+        typer.echo(f"removed   {shown}/{rel}")
+    objects = sum(len(p.objects) for p in compiled.pipelines)
+    typer.echo(
+        f"compiled {len(compiled.pipelines)} pipeline(s), {objects} objects: "
+        f"{len(result.written)} file(s) written, {len(result.unchanged)} unchanged"
+    )
+
+
+@app.command()
+def check(paths: PathsArg = None, out: OutOpt = None) -> None:
+    """Fail (exit 1, with a diff) when generated/ differs from a fresh compile.
+
+    Compiles in memory and writes nothing; use it in CI and pre-commit.
+    """
+    from ecomdsl.compiler import compile_paths, diff
+
+    root = _root()
+    target = out or root / "generated"
+    try:
+        compiled = compile_paths(_paths(paths, root), root)
+    except EcomdslError as err:
+        _fail(err, root)
+        return
+    chunks = diff(target, compiled, label=_shown(target, root))
+    if chunks:
+        typer.echo("".join(chunks), nl=False)
+        typer.echo(
+            f"{len(chunks)} generated file(s) are stale: run `ecomdsl compile` and commit the result",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(f"generated/ is up to date ({len(compiled.files)} files)")
+
+
+class GraphFormat(str, Enum):
+    text = "text"
+    mermaid = "mermaid"
+
+
+@app.command()
+def graph(
+    paths: PathsArg = None,
+    format: Annotated[  # noqa: A002
+        GraphFormat, typer.Option("--format", "-f", help="text (a tree) or mermaid.")
+    ] = GraphFormat.text,
+) -> None:
+    """Print each pipeline's dependency graph, inputs first."""
+    from ecomdsl.compiler import compile_paths
+    from ecomdsl.graphview import mermaid, text_tree
+
+    root = _root()
+    try:
+        compiled = compile_paths(_paths(paths, root), root)
+    except EcomdslError as err:
+        _fail(err, root)
+        return
+    render = mermaid if format is GraphFormat.mermaid else text_tree
+    typer.echo("\n".join(render(p) for p in compiled.pipelines), nl=False)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def main() -> None:
+    """Console entry point."""
+    app(prog_name="ecomdsl")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,180 @@
+"""Pipeline objects: what becomes one CREATE statement each, and the pipeline itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from ecomdsl.dsl.relation import Relation
+from ecomdsl.errors import SourceLocation
+from ecomdsl.location import caller_location
+from ecomdsl.types import SqlType
+
+
+def _loc() -> SourceLocation:
+    return caller_location()
+
+
+def _columns(value: Mapping[str, str | SqlType] | Iterable[tuple[str, str | SqlType]]) -> tuple[
+    tuple[str, str | SqlType], ...
+]:
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple((str(name), spec) for name, spec in items)
+
+
+def _names(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
+
+
+class PipelineObject(Relation):
+    """A named object: one CREATE statement in the generated SQL."""
+
+    __slots__ = ()
+    name: str
+    doc: str | None
+    kind: str  # class-level label used in headers and errors
+
+
+@attrs.frozen(eq=False)
+class Table(PipelineObject):
+    """A RisingWave table, e.g. reference data with a primary key.
+
+    ``columns`` maps names to RisingWave types (``{"product_id": "varchar", ...}``).
+
+    Example::
+
+        products = Table("products", {"product_id": "varchar", "price": "numeric"},
+                         primary_key="product_id")
+    """
+
+    kind = "table"
+
+    name: str
+    columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_columns)
+    primary_key: tuple[str, ...] = attrs.field(default=None, converter=_names)
+    append_only: bool = False
+    doc: str | None = None
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+@attrs.frozen(eq=False)
+class Kafka:
+    """A Kafka connector for a `Stream` (``CREATE SOURCE ... FORMAT PLAIN ENCODE JSON``).
+
+    ``options`` adds further WITH options (``{"scan.startup.mode": "earliest"}``); values
+    are written as escaped string literals.
+    """
+
+    topic: str
+    bootstrap_servers: str
+    encode: str = "json"
+    options: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_columns)
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+@attrs.frozen(eq=False)
+class Stream(PipelineObject):
+    """An append-only event stream with a watermark on its event-time column.
+
+    Without a connector it is an ``APPEND ONLY`` table (rows come by INSERT); with
+    ``connector=Kafka(...)`` it is a source. The watermark lets RisingWave drop rows that
+    arrive more than ``watermark`` behind the newest event time and close windows.
+
+    Example::
+
+        events = Stream("user_events", {"event_time": "timestamp", ...},
+                        event_time="event_time", watermark="2 minutes")
+    """
+
+    kind = "stream"
+
+    name: str
+    columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_columns)
+    event_time: str
+    watermark: str | None = "0 seconds"
+    connector: Kafka | None = None
+    doc: str | None = None
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+@attrs.frozen(eq=False)
+class View(PipelineObject):
+    """A plain view: its query is inlined into every materialized view that reads it."""
+
+    kind = "view"
+
+    name: str
+    query: Relation
+    doc: str | None = None
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+@attrs.frozen(eq=False)
+class MaterializedView(PipelineObject):
+    """A materialized view, maintained incrementally by RisingWave.
+
+    ``emit_on_window_close=True`` emits each window's final row once the watermark passes
+    its end (bounded state, append-only output) instead of updating rows as data arrives.
+    """
+
+    kind = "materialized view"
+
+    name: str
+    query: Relation
+    doc: str | None = None
+    emit_on_window_close: bool = False
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+@attrs.frozen(eq=False)
+class Ref(PipelineObject):
+    """A reference to a pipeline object by name, resolved at compile time (like dbt's ref)."""
+
+    kind = "reference"
+
+    name: str
+    doc: str | None = None
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+def ref(name: str) -> Ref:
+    """Refer to another object of the pipeline by its name."""
+    return Ref(name, location=caller_location())
+
+
+CellValue = str | int | float | decimal.Decimal | bool | dt.datetime | dt.date | dict[str, Any] | None
+
+
+@attrs.frozen(eq=False)
+class Rows:
+    """One multi-row INSERT into ``table``; each row maps column names to values."""
+
+    table: str
+    rows: tuple[Mapping[str, CellValue], ...] = attrs.field(converter=tuple)
+
+
+TestDataSource = Callable[[], Iterable[tuple[str, Iterable[Mapping[str, CellValue]]]]]
+
+
+@attrs.frozen(eq=False)
+class Pipeline:
+    """A named set of objects and the generator of its test data.
+
+    Objects reached through queries are included automatically; ``objects`` fixes which
+    ones must be present. ``test_data`` is a callable returning ``(table, rows)`` pairs in
+    statement order; each pair becomes one multi-row INSERT followed by ``FLUSH``.
+    """
+
+    name: str
+    objects: tuple[PipelineObject, ...] = attrs.field(converter=tuple)
+    test_data: TestDataSource | None = None
+    doc: str | None = None
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)

@@ -1,0 +1,37 @@
+"""The pipeline's dependency graph: deterministic order, cycles with their full path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+
+def build(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> nx.DiGraph:
+    """A DiGraph with an edge upstream -> downstream for every read."""
+    graph = nx.DiGraph()
+    graph.add_nodes_from(sorted(nodes))
+    graph.add_edges_from(sorted(edges))
+    return graph
+
+
+def cycles(graph: nx.DiGraph) -> list[list[str]]:
+    """Every elementary cycle, each rotated to start at its smallest name, sorted."""
+    found = []
+    for cycle in nx.simple_cycles(graph):
+        i = cycle.index(min(cycle))
+        found.append(cycle[i:] + cycle[:i])
+    return sorted(found)
+
+
+def order(graph: nx.DiGraph) -> list[str]:
+    """Topological order; among objects that could go next, the smallest name first."""
+    return list(nx.lexicographical_topological_sort(graph, key=str))
+
+
+def upstream(graph: nx.DiGraph, name: str) -> list[str]:
+    return sorted(nx.ancestors(graph, name))
+
+
+def downstream(graph: nx.DiGraph, name: str) -> list[str]:
+    return sorted(nx.descendants(graph, name))

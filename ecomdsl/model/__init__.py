@@ -1,0 +1,1 @@
+"""The resolved, checked model of a pipeline (schemas, types, source locations)."""

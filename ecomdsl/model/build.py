@@ -1,0 +1,389 @@
+"""Resolve a `Pipeline` into a checked `ResolvedPipeline`, reporting every problem at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from ecomdsl import graph as g
+from ecomdsl.dsl import objects as o
+from ecomdsl.dsl import relation as r
+from ecomdsl.errors import CompileError, Diagnostic, SourceLocation
+from ecomdsl.model import ir
+from ecomdsl.model.plan import Planner
+from ecomdsl.model.typecheck import Checker, IntervalError, did_you_mean, parse_interval
+from ecomdsl.types import Category, SqlType
+
+PIPELINE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+OPTION_KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
+
+
+def walk_reads(rel: r.Relation) -> Iterator[o.PipelineObject]:
+    """The pipeline objects a query reads directly (not through other objects' queries)."""
+    if isinstance(rel, o.PipelineObject):
+        yield rel
+        return
+    for field in attrs.fields(type(rel)):
+        value = getattr(rel, field.name)
+        if isinstance(value, r.Relation):
+            yield from walk_reads(value)
+
+
+def _query_of(obj: o.PipelineObject) -> r.Relation | None:
+    return obj.query if isinstance(obj, o.View | o.MaterializedView) else None
+
+
+class PipelineBuilder:
+    def __init__(self, pipeline: o.Pipeline) -> None:
+        self.pipeline = pipeline
+        self.diagnostics: list[Diagnostic] = []
+
+    def error(
+        self, message: str, location: SourceLocation, obj: str | None = None, hint: str | None = None
+    ) -> None:
+        self.diagnostics.append(Diagnostic(message, location, obj, hint))
+
+    # ---- collection ----
+
+    def collect(self) -> dict[str, o.PipelineObject]:
+        by_name: dict[str, o.PipelineObject] = {}
+        pending = [x for x in self.pipeline.objects]
+        for x in pending:
+            if not isinstance(x, o.PipelineObject) or isinstance(x, o.Ref):
+                self.error(
+                    f"Pipeline(objects=...) takes Table, Stream, View and MaterializedView objects, "
+                    f"not {type(x).__name__}",
+                    self.pipeline.location,
+                    self.pipeline.name,
+                )
+        queue = [x for x in pending if isinstance(x, o.PipelineObject) and not isinstance(x, o.Ref)]
+        seen: set[int] = set()
+        while queue:
+            obj = queue.pop(0)
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            if not isinstance(obj.name, str) or not obj.name:
+                self.error("an object needs a non-empty name", obj.location)
+                continue
+            first = by_name.get(obj.name)
+            if first is not None and first is not obj:
+                self.error(
+                    f"duplicate object name {obj.name!r} (first declared at "
+                    f"{first.location.display(_root_of(first.location))})",
+                    obj.location,
+                    obj.name,
+                    hint="give each object its own name",
+                )
+                continue
+            by_name[obj.name] = obj
+            query = _query_of(obj)
+            if query is not None:
+                queue.extend(x for x in walk_reads(query) if not isinstance(x, o.Ref))
+        return by_name
+
+    def dependencies(self, by_name: dict[str, o.PipelineObject]) -> set[tuple[str, str]]:
+        edges: set[tuple[str, str]] = set()
+        for name, obj in sorted(by_name.items()):
+            query = _query_of(obj)
+            if query is None:
+                continue
+            for dep in walk_reads(query):
+                if dep.name not in by_name:
+                    self.error(
+                        f"reads {dep.name!r}, which is not an object of pipeline "
+                        f"{self.pipeline.name!r}",
+                        dep.location,
+                        name,
+                        hint=did_you_mean(dep.name, sorted(by_name)),
+                    )
+                    continue
+                edges.add((dep.name, name))
+        return edges
+
+    # ---- resolution ----
+
+    def build(self) -> ir.ResolvedPipeline:
+        p = self.pipeline
+        if not isinstance(p.name, str) or not PIPELINE_NAME.fullmatch(p.name):
+            self.error(
+                f"pipeline name {p.name!r} must be lower-case letters, digits and '_' "
+                "(it names the folder under generated/)",
+                p.location,
+            )
+        by_name = self.collect()
+        edges = self.dependencies(by_name)
+        graph = g.build(by_name, edges)
+        blocked: set[str] = set()
+        for cycle in g.cycles(graph):
+            path = " -> ".join([*cycle, cycle[0]])
+            self.error(
+                f"dependency cycle: {path}",
+                by_name[cycle[0]].location,
+                cycle[0],
+                hint="a materialized view cannot read itself, directly or through others",
+            )
+            blocked.update(cycle)
+            for name in cycle:
+                blocked.update(g.downstream(graph, name))
+        ordered = [n for n in g.order(graph.subgraph(set(graph) - blocked))]
+        schemas: dict[str, ir.Schema] = {n: ir.OPEN_SCHEMA for n in blocked}
+        defs: list[ir.ObjectDef] = []
+        names = frozenset(by_name)
+        for name in ordered:
+            obj = by_name[name]
+            before = len(self.diagnostics)
+            resolved = self.resolve(obj, schemas, names)
+            failed = len(self.diagnostics) > before
+            schemas[name] = attrs.evolve(resolved.schema, open=True) if failed else resolved.schema
+            defs.append(resolved)
+        inserts = self.test_data({d.name: d for d in defs})
+        if self.diagnostics:
+            raise CompileError(self.diagnostics)
+        return ir.ResolvedPipeline(p.name, tuple(defs), tuple(sorted(edges)), inserts, p.location)
+
+    def resolve(
+        self, obj: o.PipelineObject, schemas: dict[str, ir.Schema], names: frozenset[str]
+    ) -> ir.ObjectDef:
+        if isinstance(obj, o.Table | o.Stream):
+            return self.table(obj)
+        assert isinstance(obj, o.View | o.MaterializedView)
+        checker = Checker(obj.name, self.diagnostics)
+        planner = Planner(obj.name, checker, schemas, names)
+        if not isinstance(obj.query, r.Relation):
+            self.error(
+                f"query must be a relation (a table, stream, view or a query built on one), "
+                f"not {type(obj.query).__name__}",
+                obj.location,
+                obj.name,
+            )
+            query = ir.Query((), ir.Block(ir.ITable(obj.name), ()))
+            schema = ir.OPEN_SCHEMA
+        else:
+            query, schema = planner.query(obj.query)
+        eowc = isinstance(obj, o.MaterializedView) and obj.emit_on_window_close
+        return ir.ViewDef(
+            obj.name,
+            isinstance(obj, o.MaterializedView),
+            query,
+            schema,
+            tuple(sorted(planner.reads)),
+            bool(eowc),
+            obj.doc,
+            obj.location,
+        )
+
+    def table(self, obj: o.Table | o.Stream) -> ir.TableDef:
+        checker = Checker(obj.name, self.diagnostics)
+        columns: list[ir.Column] = []
+        for col_name, spec in obj.columns:
+            if not col_name:
+                self.error("a column name cannot be empty", obj.location, obj.name)
+                continue
+            if any(c.name == col_name for c in columns):
+                self.error(f"duplicate column {col_name!r}", obj.location, obj.name)
+                continue
+            columns.append(ir.Column(col_name, checker.type_spec(spec, obj.location, f"column {col_name!r}")))
+        if not columns:
+            self.error("a table needs at least one column", obj.location, obj.name)
+        schema = ir.Schema(tuple(columns))
+        primary_key: tuple[str, ...] = ()
+        if isinstance(obj, o.Table):
+            for key in obj.primary_key:
+                if schema.get(key) is None:
+                    self.error(
+                        f"primary key column {key!r} not found",
+                        obj.location,
+                        obj.name,
+                        hint=did_you_mean(key, schema.names),
+                    )
+            primary_key = obj.primary_key
+            return ir.TableDef(
+                obj.name, "table", schema, primary_key, obj.append_only, None, None, obj.doc, obj.location
+            )
+        watermark = self.watermark(obj, schema)
+        connector = self.kafka(obj) if obj.connector is not None else None
+        return ir.TableDef(
+            obj.name, "stream", schema, (), connector is None, watermark, connector, obj.doc, obj.location
+        )
+
+    def watermark(self, obj: o.Stream, schema: ir.Schema) -> ir.Watermark | None:
+        column = schema.get(obj.event_time)
+        if column is None:
+            self.error(
+                f"event_time column {obj.event_time!r} not found",
+                obj.location,
+                obj.name,
+                hint=did_you_mean(obj.event_time, schema.names),
+            )
+            return None
+        if not column.type.is_time:
+            self.error(
+                f"a watermark needs a time column (timestamp, timestamptz or date); "
+                f"{column.name!r} is {column.type}",
+                obj.location,
+                obj.name,
+            )
+            return None
+        if obj.watermark is None:
+            return None
+        try:
+            delay = parse_interval(obj.watermark)
+        except IntervalError as err:
+            self.error(f"watermark: {err}", obj.location, obj.name)
+            return None
+        if column.type is SqlType.TIMESTAMPTZ and delay.months:
+            self.error("a watermark delay on timestamptz cannot use months or years", obj.location, obj.name)
+        return ir.Watermark(column.name, delay)
+
+    def kafka(self, obj: o.Stream) -> ir.KafkaConnector | None:
+        k = obj.connector
+        assert k is not None
+        options = [
+            ("connector", "kafka"),
+            ("topic", k.topic),
+            ("properties.bootstrap.server", k.bootstrap_servers),
+            *k.options,
+        ]
+        seen: set[str] = set()
+        for key, value in options:
+            if not isinstance(key, str) or not OPTION_KEY.fullmatch(key):
+                self.error(
+                    f"Kafka option name {key!r} must be dotted lower-case words (e.g. scan.startup.mode)",
+                    k.location,
+                    obj.name,
+                )
+            elif key in seen:
+                self.error(f"Kafka option {key!r} is given twice", k.location, obj.name)
+            if not isinstance(value, str) or not value:
+                self.error(f"Kafka option {key!r} needs a non-empty string value", k.location, obj.name)
+            seen.add(str(key))
+        encode = str(k.encode).upper()
+        if encode not in ("JSON", "AVRO", "PROTOBUF", "CSV", "BYTES"):
+            self.error(f"Kafka(encode={k.encode!r}) is not a RisingWave encoding", k.location, obj.name,
+                       hint="one of json, avro, protobuf, csv, bytes")
+        return ir.KafkaConnector(tuple((str(a), str(b)) for a, b in options), "PLAIN", encode)
+
+    # ---- test data ----
+
+    def test_data(self, defs: dict[str, ir.ObjectDef]) -> tuple[ir.Insert, ...]:
+        source = self.pipeline.test_data
+        if source is None:
+            return ()
+        code = getattr(source, "__code__", None)
+        loc = SourceLocation(code.co_filename, code.co_firstlineno) if code else self.pipeline.location
+        label = f"test data of {self.pipeline.name!r}"
+        try:
+            statements = [(table, list(rows)) for table, rows in source()]
+        except Exception as err:  # the user's generator: report, never a traceback
+            self.error(f"{label}: the generator raised {type(err).__name__}: {err}", loc)
+            return ()
+        inserts: list[ir.Insert] = []
+        for table, rows in statements:
+            target = defs.get(table)
+            if not isinstance(target, ir.TableDef) or target.connector is not None:
+                self.error(
+                    f"{label}: cannot insert into {table!r} (not a table or stream without connector)",
+                    loc,
+                    hint=did_you_mean(str(table), [n for n, d in defs.items() if isinstance(d, ir.TableDef)]),
+                )
+                continue
+            if not rows:
+                continue
+            insert = self.rows(target, rows, loc, label)
+            if insert is not None:
+                inserts.append(insert)
+        return tuple(inserts)
+
+    def rows(
+        self, table: ir.TableDef, rows: list[Any], loc: SourceLocation, label: str
+    ) -> ir.Insert | None:
+        keys = set().union(*(set(row) for row in rows))
+        unknown = sorted(keys - set(table.schema.names))
+        if unknown:
+            self.error(
+                f"{label}: {table.name!r} has no column {unknown[0]!r}",
+                loc,
+                hint=did_you_mean(unknown[0], table.schema.names),
+            )
+            return None
+        columns = [c for c in table.schema.columns if c.name in keys]
+        values: list[tuple[Any, ...]] = []
+        problems = 0
+        for i, row in enumerate(rows):
+            out = []
+            for c in columns:
+                value = row.get(c.name)
+                problem = _value_problem(value, c.type)
+                if problem and problems < 3:
+                    self.error(
+                        f"{label}: row {i} of {table.name!r}, column {c.name!r}: {problem}", loc
+                    )
+                problems += bool(problem)
+                out.append(value)
+            values.append(tuple(out))
+        if problems:
+            return None
+        return ir.Insert(
+            table.name, tuple(c.name for c in columns), tuple(values), tuple(c.type for c in columns)
+        )
+
+
+_PY_TYPES: dict[Category, tuple[type, ...]] = {
+    Category.INTEGER: (int,),
+    Category.NUMERIC: (int, decimal.Decimal, float),
+    Category.FLOAT: (int, float, decimal.Decimal),
+    Category.TEXT: (str,),
+    Category.BOOLEAN: (bool,),
+    Category.TEMPORAL: (dt.datetime, dt.date, dt.time),
+    Category.INTERVAL: (dt.timedelta,),
+    Category.BINARY: (bytes,),
+}
+
+
+def _value_problem(value: Any, type_: SqlType) -> str | None:
+    if value is None:
+        return None
+    if type_ is SqlType.JSONB:
+        try:
+            json.dumps(value, allow_nan=False, default=_no_default)
+        except (TypeError, ValueError) as err:
+            return f"not JSON-serializable ({err})"
+        return None
+    allowed = _PY_TYPES.get(type_.category)
+    if allowed is None:
+        return None
+    if isinstance(value, bool) and type_.category is not Category.BOOLEAN:
+        return f"a bool is not a {type_} value"
+    if not isinstance(value, allowed):
+        return f"a {type(value).__name__} is not a {type_} value"
+    if isinstance(value, float) and not (value == value and abs(value) != float("inf")):
+        return f"{value!r} cannot be written as SQL"
+    if type_ is SqlType.TIMESTAMP and isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return "a timestamp (without time zone) needs a naive datetime"
+    return None
+
+
+def _no_default(value: object) -> object:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _root_of(location: SourceLocation) -> Any:
+    from ecomdsl.project import find_root
+
+    return find_root(location.path)
+
+
+def resolve(pipeline: o.Pipeline) -> ir.ResolvedPipeline:
+    """Check ``pipeline`` and return its resolved model, or raise one `CompileError`."""
+    if not isinstance(pipeline, o.Pipeline):
+        raise TypeError(f"expected a Pipeline, got {type(pipeline).__name__}")
+    return PipelineBuilder(pipeline).build()

@@ -1,0 +1,1 @@
+"""SQL generation: the ecomdsl sqlglot dialect and the model -> sqlglot emitter."""

@@ -1,0 +1,369 @@
+"""Resolved model -> sqlglot expression trees in the ecomdsl dialect.
+
+One ``visit_<Node>`` method per IR node kind. Identifiers go through `identifier()` (quoted
+exactly when RisingWave needs it) and literals through sqlglot's literal nodes, so no name
+or value a user passes can change the SQL's structure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import json
+from typing import Any
+
+from sqlglot import exp
+
+from ecomdsl.model import ir
+from ecomdsl.sql.dialect import (
+    DIALECT,
+    AppendOnlyProperty,
+    EmitOnWindowCloseProperty,
+    Flush,
+    identifier,
+)
+from ecomdsl.types import SqlType
+
+# canonical sqlglot type for each RisingWave type (built the way the parser builds them)
+_TYPE_TEXT = {
+    SqlType.SMALLINT: "SMALLINT",
+    SqlType.INT: "INT",
+    SqlType.BIGINT: "BIGINT",
+    SqlType.NUMERIC: "DECIMAL",
+    SqlType.REAL: "REAL",
+    SqlType.DOUBLE: "DOUBLE PRECISION",
+    SqlType.VARCHAR: "VARCHAR",
+    SqlType.BOOLEAN: "BOOLEAN",
+    SqlType.DATE: "DATE",
+    SqlType.TIME: "TIME",
+    SqlType.TIMESTAMP: "TIMESTAMP",
+    SqlType.TIMESTAMPTZ: "TIMESTAMPTZ",
+    SqlType.INTERVAL: "INTERVAL",
+    SqlType.JSONB: "JSONB",
+    SqlType.BYTEA: "BYTEA",
+}
+
+
+def data_type(t: SqlType) -> exp.DataType:
+    if t is SqlType.UNKNOWN:
+        raise ValueError("cannot emit a value of unknown type")
+    return exp.DataType.build(_TYPE_TEXT[t], dialect=DIALECT)
+
+
+def table(name: str) -> exp.Table:
+    return exp.Table(this=identifier(name))
+
+
+def column(name: str, qualifier: str | None = None) -> exp.Column:
+    return exp.Column(this=identifier(name), table=identifier(qualifier) if qualifier else None)
+
+
+def interval(i: ir.Interval) -> exp.Interval:
+    return exp.Interval(this=exp.Literal.string(str(i.amount)), unit=exp.var(i.unit))
+
+
+def fn(name: str, *args: exp.Expr) -> exp.Expr:
+    """A function node as the ecomdsl parser would build it (so built == parsed)."""
+    return exp.func(name, *args, dialect=DIALECT)
+
+
+def literal(value: Any, type_: SqlType | None = None) -> exp.Expr:
+    """A SQL literal for a Python value; strings are escaped by sqlglot."""
+    if value is None:
+        return exp.Null()
+    if isinstance(value, bool):
+        return exp.Boolean(this=value)
+    if isinstance(value, int | decimal.Decimal):
+        text = str(value)
+        node: exp.Expr = exp.Literal.number(text.lstrip("-"))
+        return exp.Neg(this=node) if text.startswith("-") else node
+    if isinstance(value, float):
+        node = exp.Literal.number(repr(abs(value)))
+        return exp.Neg(this=node) if value < 0 else node
+    if isinstance(value, dt.datetime):
+        return exp.Literal.string(value.isoformat(sep=" "))
+    if isinstance(value, dt.date | dt.time):
+        return exp.Literal.string(value.isoformat())
+    if isinstance(value, dict | list) or type_ is SqlType.JSONB:
+        return exp.Literal.string(json.dumps(value, sort_keys=True, default=_json_default))
+    if isinstance(value, str):
+        return exp.Literal.string(value)
+    raise TypeError(f"cannot write {type(value).__name__} as a SQL literal")
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, decimal.Decimal):
+        return float(value) if value == value.to_integral_value() else json.loads(str(value))
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+_BINARY = {
+    "=": exp.EQ,
+    "<>": exp.NEQ,
+    "<": exp.LT,
+    "<=": exp.LTE,
+    ">": exp.GT,
+    ">=": exp.GTE,
+    "+": exp.Add,
+    "-": exp.Sub,
+    "*": exp.Mul,
+    "/": exp.Div,
+    "%": exp.Mod,
+    "AND": exp.And,
+    "OR": exp.Or,
+}
+
+
+def _paren(e: exp.Expr) -> exp.Expr:
+    """Parenthesise compound operands so the printed SQL keeps the tree's grouping."""
+    if isinstance(e, exp.Binary | exp.Not | exp.Neg | exp.Is | exp.In | exp.Between):
+        return exp.Paren(this=e)
+    return e
+
+
+class Emitter:
+    """IR expressions and queries -> sqlglot trees."""
+
+    def expr(self, e: ir.IExpr) -> exp.Expr:
+        method = getattr(self, f"visit_{type(e).__name__}", None)
+        if method is None:
+            raise NotImplementedError(f"ecomdsl cannot emit {type(e).__name__} yet")
+        result: exp.Expr = method(e)
+        return result
+
+    def visit_IColumn(self, e: ir.IColumn) -> exp.Expr:
+        return column(e.name, e.qualifier)
+
+    def visit_ILiteral(self, e: ir.ILiteral) -> exp.Expr:
+        return literal(e.value, e.type)
+
+    def visit_IInterval(self, e: ir.IInterval) -> exp.Expr:
+        return interval(e.interval)
+
+    def visit_IBinary(self, e: ir.IBinary) -> exp.Expr:
+        left, right = self.expr(e.left), self.expr(e.right)
+        node = _BINARY[e.op]
+        if e.op == "/":
+            # operand types are known: typed=True keeps sqlglot from adding its own casts
+            return exp.Div(this=_paren(left), expression=_paren(right), typed=True, safe=False)
+        if e.op in ("AND", "OR"):
+            return node(this=_paren_if(left, exp.Or if e.op == "AND" else None),
+                        expression=_paren_if(right, exp.Or if e.op == "AND" else None))
+        return node(this=_paren(left), expression=_paren(right))
+
+    def visit_IUnary(self, e: ir.IUnary) -> exp.Expr:
+        operand = self.expr(e.operand)
+        if e.op == "NOT":
+            return exp.Not(this=_paren(operand))
+        if e.op == "NEG":
+            return exp.Neg(this=_paren(operand))
+        is_null = exp.Is(this=_paren(operand), expression=exp.Null())
+        return is_null if e.op == "IS NULL" else exp.Not(this=is_null)
+
+    def visit_IIn(self, e: ir.IIn) -> exp.Expr:
+        return exp.In(this=_paren(self.expr(e.operand)), expressions=[self.expr(v) for v in e.values])
+
+    def visit_IBetween(self, e: ir.IBetween) -> exp.Expr:
+        return exp.Between(
+            this=_paren(self.expr(e.operand)), low=self.expr(e.low), high=self.expr(e.high)
+        )
+
+    def visit_ICast(self, e: ir.ICast) -> exp.Expr:
+        return exp.Cast(this=self.expr(e.operand), to=data_type(e.type))
+
+    def visit_IJsonText(self, e: ir.IJsonText) -> exp.Expr:
+        return exp.JSONExtractScalar(
+            this=_paren(self.expr(e.operand)),
+            expression=exp.JSONPath(expressions=[exp.JSONPathRoot(), exp.JSONPathKey(this=e.key)]),
+            only_json_types=True,
+        )
+
+    def visit_IFunc(self, e: ir.IFunc) -> exp.Expr:
+        return fn(e.name, *(self.expr(a) for a in e.args))
+
+    def visit_ICase(self, e: ir.ICase) -> exp.Expr:
+        case = exp.Case(ifs=[exp.If(this=self.expr(c), true=self.expr(v)) for c, v in e.whens])
+        if e.default is not None:
+            case.set("default", self.expr(e.default))
+        return case
+
+    def _agg_call(self, func: str, arg: ir.IExpr | None, distinct: bool) -> exp.Expr:
+        inner: exp.Expr = exp.Star() if arg is None else self.expr(arg)
+        if distinct:
+            inner = exp.Distinct(expressions=[inner])
+        return fn(func, inner)
+
+    def visit_IAgg(self, e: ir.IAgg) -> exp.Expr:
+        call = self._agg_call(e.func, e.arg, e.distinct)
+        if e.filter is not None:
+            return exp.Filter(this=call, expression=exp.Where(this=self.expr(e.filter)))
+        return call
+
+    def visit_IWindow(self, e: ir.IWindow) -> exp.Expr:
+        partition = [self.expr(p) for p in e.partition] or [
+            exp.Cast(this=exp.Literal.number("1"), to=data_type(SqlType.INT))
+        ]
+        spec = exp.WindowSpec(
+            kind=e.frame.kind,
+            start=_bound(e.frame.start),
+            start_side="PRECEDING",
+            end=_bound(e.frame.end) if e.frame.end is not None else "CURRENT ROW",
+            end_side="PRECEDING" if e.frame.end is not None else None,
+        )
+        return exp.Window(
+            this=self._agg_call(e.func, e.arg, False),
+            partition_by=partition,
+            order=exp.Order(expressions=[exp.Ordered(this=self.expr(e.order), nulls_first=False)]),
+            spec=spec,
+            over="OVER",
+        )
+
+    def visit_IRaw(self, e: ir.IRaw) -> exp.Expr:
+        return _paren(e.node.copy())
+
+    # ---- queries ----
+
+    def source(self, s: ir.ISource) -> exp.Expr:
+        if isinstance(s, ir.ITable):
+            t = table(s.name)
+            if s.alias:
+                t.set("alias", exp.TableAlias(this=identifier(s.alias)))
+            return t
+        if isinstance(s, ir.IWindowTable):
+            args: list[exp.Expr] = [column(s.table), column(s.time_column)]
+            args += [interval(i) for i in s.intervals]
+            return exp.Table(this=exp.Anonymous(this=s.func, expressions=args))
+        raise TypeError(s)
+
+    def block(self, b: ir.Block) -> exp.Select:
+        select = exp.Select(
+            expressions=[self._select_item(name, e) for name, e in b.select]
+        )
+        joins: list[exp.Join] = []
+        source = b.source
+        if isinstance(source, ir.IJoin):
+            joins.append(
+                exp.Join(
+                    this=self.source(source.right),
+                    on=self.expr(source.on),
+                    side="LEFT" if source.how == "left" else None,
+                    kind="INNER" if source.how == "inner" else None,
+                )
+            )
+            source = source.left
+        select.set("from_", exp.From(this=self.source(source)))
+        if joins:
+            select.set("joins", joins)
+        if b.where is not None:
+            select.set("where", exp.Where(this=self.expr(b.where)))
+        if b.group_by:
+            select.set("group", exp.Group(expressions=[self.expr(k) for k in b.group_by]))
+        return select
+
+    def _select_item(self, name: str, e: ir.IExpr) -> exp.Expr:
+        node = self.expr(e)
+        if isinstance(e, ir.IColumn) and e.name == name:
+            return node
+        return exp.Alias(this=node, alias=identifier(name))
+
+    def query(self, q: ir.Query) -> exp.Select:
+        body = self.block(q.body)
+        if q.ctes:
+            body.set(
+                "with_",
+                exp.With(
+                    expressions=[
+                        exp.CTE(this=self.block(b), alias=exp.TableAlias(this=identifier(n)))
+                        for n, b in q.ctes
+                    ]
+                ),
+            )
+        return body
+
+    # ---- statements ----
+
+    def create(self, d: ir.ObjectDef) -> exp.Create:
+        if isinstance(d, ir.ViewDef):
+            props: list[exp.Expr] = [exp.MaterializedProperty()] if d.materialized else []
+            if d.emit_on_window_close:
+                props.append(EmitOnWindowCloseProperty())
+            create = exp.Create(this=table(d.name), kind="VIEW", expression=self.query(d.query))
+            if props:
+                create.set("properties", exp.Properties(expressions=props))
+            return create
+        items: list[exp.Expr] = []
+        single_pk = d.primary_key if len(d.primary_key) == 1 else ()
+        for c in d.schema.columns:
+            coldef = exp.ColumnDef(this=identifier(c.name), kind=data_type(c.type))
+            if c.name in single_pk:
+                coldef.set(
+                    "constraints",
+                    [exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint(
+                        include=exp.IndexParameters(with_storage=False)))],
+                )
+            items.append(coldef)
+        if len(d.primary_key) > 1:
+            items.append(exp.PrimaryKey(
+                expressions=[identifier(k) for k in d.primary_key],
+                include=exp.IndexParameters(with_storage=False),
+            ))
+        if d.watermark is not None:
+            w = d.watermark
+            items.append(
+                exp.WatermarkColumnConstraint(
+                    this=column(w.column),
+                    expression=exp.Sub(this=column(w.column), expression=interval(w.delay)),
+                )
+            )
+        properties: list[exp.Expr] = []
+        if d.append_only and d.connector is None:
+            properties.append(AppendOnlyProperty())
+        if d.connector is not None:
+            for key, value in d.connector.options:
+                properties.append(exp.Property(this=_option_key(key), value=exp.Literal.string(value)))
+            properties.append(exp.FileFormatProperty(this=exp.var(d.connector.format)))
+            properties.append(exp.EncodeProperty(this=exp.var(d.connector.encode)))
+        create = exp.Create(
+            this=exp.Schema(this=table(d.name), expressions=items), kind=d.sql_kind
+        )
+        if properties:
+            create.set("properties", exp.Properties(expressions=properties))
+        return create
+
+    def drop(self, d: ir.ObjectDef) -> exp.Drop:
+        materialized = isinstance(d, ir.ViewDef) and d.materialized
+        kind = "VIEW" if materialized else d.sql_kind
+        return exp.Drop(tables=[table(d.name)], kind=kind, exists=True, materialized=materialized)
+
+    def insert(self, i: ir.Insert) -> exp.Insert:
+        rows = [
+            exp.Tuple(expressions=[literal(v, t) for v, t in zip(row, i.types, strict=True)])
+            for row in i.rows
+        ]
+        return exp.Insert(
+            this=exp.Schema(this=table(i.table), expressions=[identifier(c) for c in i.columns]),
+            expression=exp.Values(expressions=rows),
+        )
+
+    def flush(self) -> exp.Expr:
+        return Flush()
+
+
+def _paren_if(e: exp.Expr, kind: type[exp.Expr] | None) -> exp.Expr:
+    return exp.Paren(this=e) if kind is not None and isinstance(e, kind) else e
+
+
+def _bound(value: ir.Interval | int) -> exp.Expr:
+    if isinstance(value, ir.Interval):
+        return interval(value)
+    return exp.Literal.number(str(value))
+
+
+def _option_key(key: str) -> exp.Expr:
+    parts = key.split(".")
+    if len(parts) == 1:
+        return exp.var(key)
+    node: exp.Expr = exp.Identifier(this=parts[0], quoted=False)
+    for part in parts[1:]:
+        node = exp.Dot(this=node, expression=exp.Identifier(this=part, quoted=False))
+    return node
