@@ -310,7 +310,7 @@ def when(*branches: tuple[Any, Any], otherwise: Any = None) -> Case:
 
 def func(name: str, *args: Any) -> Func:
     """A scalar function from ecomdsl's function table (``abs``, ``coalesce``, ``lower``...)."""
-    return Func(name.upper(), tuple(wrap(a) for a in args), location=_loc())
+    return Func(name, tuple(wrap(a) for a in args), location=_loc())
 
 
 def _agg(name: str, arg: Any, distinct: bool = False) -> Aggregate:

@@ -124,7 +124,7 @@ class PipelineBuilder:
         for cycle in g.cycles(graph):
             path = " -> ".join([*cycle, cycle[0]])
             self.error(
-                f"dependency cycle: {path}",
+                f"dependency cycle: {path} (x -> y: y reads x)",
                 by_name[cycle[0]].location,
                 cycle[0],
                 hint="a materialized view cannot read itself, directly or through others",

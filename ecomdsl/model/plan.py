@@ -320,7 +320,7 @@ class Planner:
         for clash in ("window_start", "window_end"):
             if clash in schema.names:
                 self.error(
-                    f"{func} over {table!r}, which already has a {clash!r} column",
+                    f"{func} input already has a {clash!r} column",
                     rel.location,
                     hint="rename window_start/window_end with .select() before windowing again",
                 )

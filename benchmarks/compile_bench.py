@@ -1,0 +1,579 @@
+"""Compile-time benchmark: ecomdsl next to dbt, in one run.
+
+Run from the project root with the project's virtual environment::
+
+    python benchmarks/compile_bench.py [--runs N] [--objects N] [--dbt PATH_TO_DBT]
+
+It times, each as a fresh process (a cold start, as a user or CI sees it):
+
+1. ``ecomdsl compile`` of the seed pipeline (pipelines/ of this project) into a temporary
+   folder, and the import-time profile of that command (``python -X importtime``);
+2. ``ecomdsl compile`` of a generated pipeline of 1,000 objects (inputs, views and
+   materialized views of varied shapes with a DAG of some depth), plus the in-process phases
+   (load, resolve, render) once;
+3. ``dbt parse --no-partial-parse`` of two dbt projects holding the same SQL bodies (the
+   seed's 10 objects and the 1,000 objects), one model per view, inputs as dbt sources;
+
+and prints one markdown table with all four side by side. dbt is not a dependency of the
+project: install it in a separate virtual environment (see benchmarks/README.md) and pass
+``--dbt``, or put it at benchmarks/.work/dbt-venv; without it the dbt rows are skipped.
+
+Nothing here is a test and nothing asserts a time: the numbers go into the issue notes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DBT = ROOT / "benchmarks" / ".work" / "dbt-venv" / "bin" / "dbt"
+DBT_ENV = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DBT_VERSION_CHECK": "false",
+    "DBT_PARTIAL_PARSE": "false",
+    "DBT_USE_COLORS": "false",
+    "DO_NOT_TRACK": "1",
+}
+DBT_FLAGS = ["--no-send-anonymous-usage-stats", "--no-version-check", "--quiet"]
+REF = re.compile(r"__bench_(ref|src)__([a-z0-9_]+)__")
+
+
+# ---- timing ------------------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    label: str
+    times: list[float] = field(default_factory=list)
+    first: float | None = None  # the untimed warm-up run (cold disk and bytecode caches)
+    note: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    """Run ``cmd`` to completion and return its wall time; fail loudly on a non-zero exit."""
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        shown = " ".join(cmd[:1] + [Path(c).name if os.sep in c else c for c in cmd[1:]])
+        raise RuntimeError(
+            f"`{shown}` exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
+    return elapsed
+
+
+def repeat(
+    label: str,
+    runs: int,
+    once: Callable[[], float],
+    note: str = "",
+) -> Timing:
+    """One untimed warm-up run, then ``runs`` timed ones."""
+    timing = Timing(label, note=note)
+    timing.first = once()
+    for _ in range(runs):
+        timing.times.append(once())
+    print(f"  {label}: median {timing.median:.3f} s over {runs} runs", flush=True)
+    return timing
+
+
+def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env.update(extra or {})
+    return env
+
+
+# ---- ecomdsl -----------------------------------------------------------------------------
+
+
+def ecomdsl_command() -> list[str]:
+    """The console script next to this interpreter, else ``python -m ecomdsl.cli``."""
+    script = Path(sys.executable).parent / "ecomdsl"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "ecomdsl.cli"]
+
+
+def time_compile(label: str, project: Path, runs: int, note: str = "") -> Timing:
+    out = Path(tempfile.mkdtemp(prefix="ecomdsl-bench-out-"))
+
+    def once() -> float:
+        shutil.rmtree(out, ignore_errors=True)  # every run writes every file
+        return run([*ecomdsl_command(), "compile", "--out", str(out)], project, clean_env())
+
+    try:
+        return repeat(label, runs, once, note)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+IMPORTTIME_LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)")
+
+
+def import_profile(project: Path, top: int = 10) -> tuple[list[tuple[int, int, str]], float]:
+    """Top ``top`` imports by cumulative time in an ``ecomdsl compile`` run, and the total."""
+    with tempfile.TemporaryDirectory(prefix="ecomdsl-bench-imp-") as out:
+        proc = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "ecomdsl.cli", "compile", "--out", out],
+            cwd=project,
+            env=clean_env(),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    rows: list[tuple[int, int, str]] = []
+    for line in proc.stderr.splitlines():
+        m = IMPORTTIME_LINE.match(line)
+        if m:
+            depth = (len(m.group(3)) - 1) // 2
+            rows.append((int(m.group(2)), depth, m.group(4)))
+    total = sum(cum for cum, depth, _ in rows if depth == 0) / 1e6
+    return sorted(rows, reverse=True)[:top], total
+
+
+PHASES_SCRIPT = """
+import json, sys, tempfile, time
+from pathlib import Path
+t0 = time.perf_counter()
+from ecomdsl.compiler import compile_paths, write
+t1 = time.perf_counter()
+out = {"import ecomdsl": t1 - t0}
+root = Path.cwd()
+try:
+    from ecomdsl.loader import load_pipelines
+    from ecomdsl.model.build import resolve
+    from ecomdsl.render import render
+except ImportError:
+    compiled = compile_paths([root / "pipelines"], root)
+    out["load + resolve + render"] = time.perf_counter() - t1
+else:
+    pipelines = load_pipelines([root / "pipelines"])
+    t2 = time.perf_counter()
+    resolved = [resolve(p) for p in pipelines]
+    t3 = time.perf_counter()
+    for p in resolved:
+        render(p, root)
+    t4 = time.perf_counter()
+    out["load (import the pipeline file)"] = t2 - t1
+    out["resolve (check, plan)"] = t3 - t2
+    out["render (sqlglot trees to text)"] = t4 - t3
+    compiled = compile_paths([root / "pipelines"], root)
+t5 = time.perf_counter()
+with tempfile.TemporaryDirectory() as tmp:
+    write(Path(tmp), compiled)
+out["write files"] = time.perf_counter() - t5
+print(json.dumps(out))
+"""
+
+
+def phases(project: Path) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, "-c", PHASES_SCRIPT],
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+# ---- the synthetic pipeline --------------------------------------------------------------
+
+HEADER = '''\
+"""A generated pipeline of {n} objects for benchmarks/compile_bench.py (not hand-written)."""
+
+from __future__ import annotations
+
+from ecomdsl import (
+    Funnel,
+    Hop,
+    Join,
+    Kafka,
+    MaterializedView,
+    Pipeline,
+    Stage,
+    Stream,
+    Table,
+    Tumble,
+    View,
+    ZScore,
+    avg,
+    col,
+    count,
+    count_distinct,
+    max_,
+    min_,
+    sum_,
+    when,
+)
+
+products = Table(
+    "products",
+    {{
+        "product_id": "varchar",
+        "name": "varchar",
+        "category": "varchar",
+        "price": "numeric",
+        "inventory_count": "int",
+        "created_at": "timestamp",
+        "is_active": "boolean",
+    }},
+    primary_key="product_id",
+)
+users = Table(
+    "users",
+    {{
+        "user_id": "varchar",
+        "email": "varchar",
+        "country": "varchar",
+        "city": "varchar",
+        "device_type": "varchar",
+        "created_at": "timestamp",
+    }},
+    primary_key="user_id",
+)
+user_events = Stream(
+    "user_events",
+    {{
+        "event_id": "varchar",
+        "user_id": "varchar",
+        "session_id": "varchar",
+        "event_type": "varchar",
+        "product_id": "varchar",
+        "page_url": "varchar",
+        "referrer_url": "varchar",
+        "device_type": "varchar",
+        "event_time": "timestamp",
+        "event_data": "jsonb",
+    }},
+    event_time="event_time",
+    watermark="2 minutes",
+)
+orders = Stream(
+    "orders",
+    {{
+        "order_id": "varchar",
+        "user_id": "varchar",
+        "product_id": "varchar",
+        "amount": "numeric",
+        "quantity": "int",
+        "status": "varchar",
+        "order_time": "timestamp",
+    }},
+    event_time="order_time",
+    watermark="30 seconds",
+)
+clicks = Stream(
+    "clicks",
+    {{"click_id": "varchar", "user_id": "varchar", "page_url": "varchar", "ts": "timestamp"}},
+    event_time="ts",
+    watermark="10 seconds",
+    connector=Kafka("clicks", "kafka:9092"),
+)
+events = View(
+    "events",
+    user_events.select(*(name for name, _ in user_events.columns)),
+    doc="The events every analytics view reads.",
+)
+'''
+
+INPUTS = ["products", "users", "user_events", "orders", "clicks", "events"]
+EVENT_TYPES = ["pageview", "product_view", "add_to_cart", "checkout", "purchase"]
+STATUSES = ["paid", "shipped", "refunded", "cancelled"]
+
+
+def _agg(i: int) -> str:
+    et = EVENT_TYPES[i % len(EVENT_TYPES)]
+    return (
+        f'events.where(col("event_type") == "{et}", col("device_type") != "bot_{i}")\n'
+        '    .group_by("page_url", "device_type", "referrer_url")\n'
+        "    .agg(\n"
+        "        view_count=count(),\n"
+        '        unique_visitors=count_distinct(col("user_id")),\n'
+        '        session_count=count_distinct(col("session_id")),\n'
+        '        first_view=min_(col("event_time")),\n'
+        '        last_view=max_(col("event_time")),\n'
+        "    )"
+    )
+
+
+def _hop(i: int) -> str:
+    hop = 1 + i % 15
+    return (
+        f'Hop(events, "event_time", hop="{hop} minutes", size="{hop * 12} minutes")\n'
+        '    .where(col("event_type") == "purchase")\n'
+        '    .group_by("window_start", "window_end")\n'
+        "    .agg(\n"
+        "        purchase_count=count(),\n"
+        '        unique_customers=count_distinct(col("user_id")),\n'
+        '        total_revenue=sum_(col("event_data").json("total_amount", "numeric")),\n'
+        '        items_sold=sum_(col("event_data").json("item_count", "bigint")),\n'
+        "    )"
+    )
+
+
+def _tumble(i: int) -> str:
+    status = STATUSES[i % len(STATUSES)]
+    return (
+        f'Tumble(orders, "order_time", size="{1 + i % 60} minutes")\n'
+        f'    .where(col("status") == "{status}", col("amount") > {i % 50})\n'
+        '    .group_by("window_start", "window_end", "product_id")\n'
+        "    .agg(\n"
+        "        order_count=count(),\n"
+        '        revenue=sum_(col("amount")),\n'
+        '        units=sum_(col("quantity")),\n'
+        '        biggest=max_(col("amount")),\n'
+        "    )"
+    )
+
+
+def _join(i: int) -> str:
+    return (
+        f'Join(orders.where(col("amount") >= {i % 100}), products, on="product_id")\n'
+        "    .group_by(products.c.category)\n"
+        "    .agg(\n"
+        "        order_count=count(),\n"
+        '        revenue=sum_(col("amount")),\n'
+        "        avg_price=avg(products.c.price),\n"
+        '        buyers=count_distinct(orders.c.user_id),\n'
+        "    )"
+    )
+
+
+def _user_join(i: int) -> str:
+    et = EVENT_TYPES[i % len(EVENT_TYPES)]
+    return (
+        f'Join(events.where(col("event_type") == "{et}"), users, on="user_id")\n'
+        "    .group_by(users.c.country, users.c.city)\n"
+        "    .agg(\n"
+        "        events=count(),\n"
+        "        people=count_distinct(events.c.user_id),\n"
+        "    )\n"
+        f'    .having(col("events") > {i % 7})'
+    )
+
+
+def _left_join(i: int) -> str:
+    return (
+        'Join(products, events, on="product_id", how="left")\n'
+        "    .group_by(products.c.product_id, products.c.name, products.c.price)\n"
+        "    .agg(\n"
+        '        view_count=count().filter(events.c.event_type == "product_view"),\n'
+        '        cart_adds=count().filter(events.c.event_type == "add_to_cart"),\n'
+        '        purchases=count().filter(events.c.event_type == "purchase"),\n'
+        "    )\n"
+        "    .select(\n"
+        '        "product_id",\n'
+        '        "name",\n'
+        '        "view_count",\n'
+        "        view_to_cart_ratio=when(\n"
+        '            (col("view_count") == 0, 0.0),\n'
+        '            otherwise=col("cart_adds").cast("double precision") / col("view_count"),\n'
+        "        ),\n"
+        f'        estimated_revenue=col("purchases") * col("price") * {1 + i % 3},\n'
+        "    )"
+    )
+
+
+def _clicks(i: int) -> str:
+    return (
+        f'Tumble(clicks, "ts", size="{1 + i % 30} minutes")\n'
+        '    .group_by("window_start", "page_url")\n'
+        '    .agg(clicks=count(), visitors=count_distinct(col("user_id")))'
+    )
+
+
+def _chain_base(i: int) -> str:
+    et = EVENT_TYPES[i % len(EVENT_TYPES)]
+    return (
+        f'events.where(col("event_type") == "{et}")\n'
+        '    .group_by("device_type")\n'
+        '    .agg(total=sum_(col("event_data").json("item_count", "bigint")))'
+    )
+
+
+def _chain(parent: str, i: int) -> str:
+    if i % 2:
+        return (
+            f'{parent}.where(col("total") > {i % 10})\n'
+            '    .group_by("device_type")\n'
+            '    .agg(total=sum_(col("total")))'
+        )
+    return f'{parent}.where(col("total") >= 0).select("device_type", total=col("total") + {i % 5})'
+
+
+def _mv_join(left: str, right: str) -> str:
+    return (
+        f'Join({left}, {right}, on="device_type")\n'
+        "    .select(\n"
+        '        "device_type",\n'
+        f"        left_total={left}.c.total,\n"
+        f"        right_total={right}.c.total,\n"
+        "    )"
+    )
+
+
+def _zscore(i: int) -> str:
+    return (
+        "ZScore(\n"
+        '    Tumble(events, "event_time", size="1 hour")\n'
+        f'    .where(col("event_type") == "{EVENT_TYPES[i % len(EVENT_TYPES)]}")\n'
+        '    .group_by(hour=col("window_start"))\n'
+        "    .agg(event_count=count()),\n"
+        '    value="event_count",\n'
+        '    order_by="hour",\n'
+        '    lookback="24 hours",\n'
+        '    exclude_recent="1 hour",\n'
+        f"    threshold={2 + i % 3},\n"
+        "    min_periods=6,\n"
+        ")"
+    )
+
+
+def _funnel(i: int) -> str:
+    stages = EVENT_TYPES[: 3 + i % 3]
+    stages_src = ", ".join(f'"{s}"' for s in stages[:-1]) + f', Stage("{stages[-1]}", label="end")'
+    return (
+        f'Funnel(events, session="session_id", step="event_type", stages=[{stages_src}])'
+    )
+
+
+def _view(i: int) -> str:
+    status = STATUSES[i % len(STATUSES)]
+    return (
+        f'orders.where(col("status") == "{status}")'
+        '.select("order_id", "product_id", "amount", "quantity", "order_time")'
+    )
+
+
+def _on_view(view: str, i: int) -> str:
+    return (
+        f'Tumble({view}, "order_time", size="{5 + i % 10} minutes")\n'
+        '    .group_by("window_start", "window_end")\n'
+        '    .agg(order_count=count(), revenue=sum_(col("amount")))'
+    )
+
+
+PLAIN_SHAPES: dict[str, Callable[[int], str]] = {
+    "agg": _agg,
+    "hop": _hop,
+    "tumble": _tumble,
+    "join": _join,
+    "user_join": _user_join,
+    "left_join": _left_join,
+    "clicks": _clicks,
+}
+CYCLE = [
+    "agg",
+    "hop",
+    "tumble",
+    "join",
+    "chain",
+    "user_join",
+    "chain",
+    "left_join",
+    "tumble_eowc",
+    "chain",
+    "clicks",
+    "view",
+    "agg",
+    "chain",
+    "mv_join",
+]
+CHAIN_DEPTH = 12
+
+
+def synthetic_pipeline(n_objects: int, skip: frozenset[str] = frozenset()) -> tuple[str, dict[str, int]]:
+    """Python source of a pipeline with ``n_objects`` objects, and how many of each shape."""
+    parts = [HEADER.format(n=n_objects)]
+    names = list(INPUTS)
+    shapes: dict[str, int] = {"inputs and the events view": len(INPUTS)}
+    chain_tip: str | None = None  # the newest object of the current chain
+    depth = 0
+    finished_chains: list[str] = []
+    pending_view: str | None = None
+    i = 0
+    while len(names) < n_objects:
+        i += 1
+        name = f"o{i:04d}"
+        shape = CYCLE[i % len(CYCLE)]
+        if i % 97 == 0:
+            shape = "zscore"
+        elif i % 101 == 0:
+            shape = "funnel"
+        if pending_view is not None:
+            shape = "on_view"
+        if shape == "mv_join" and len(finished_chains) < 2:
+            shape = "agg"
+        if shape in skip:
+            continue
+        kind, extra = "MaterializedView", ""
+        if shape in PLAIN_SHAPES:
+            query = PLAIN_SHAPES[shape](i)
+        elif shape == "tumble_eowc":
+            query, extra = _tumble(i), ", emit_on_window_close=True"
+        elif shape == "chain":
+            if chain_tip is None or depth >= CHAIN_DEPTH:
+                if chain_tip is not None:
+                    finished_chains.append(chain_tip)
+                query, depth = _chain_base(i), 1
+            else:
+                query, depth = _chain(chain_tip, i), depth + 1
+            chain_tip = name
+        elif shape == "mv_join":
+            left, right = finished_chains[-1], finished_chains[-2 - i % (len(finished_chains) - 1)]
+            query = _mv_join(left, right)
+        elif shape == "zscore":
+            query = _zscore(i)
+        elif shape == "funnel":
+            query = _funnel(i)
+        elif shape == "view":
+            kind, query, pending_view = "View", _view(i), name
+        else:  # on_view
+            assert pending_view is not None
+            query, pending_view = _on_view(pending_view, i), None
+        doc = f', doc="Shape {shape}, number {i}."' if i % 3 == 0 else ""
+        body = textwrap.indent(query, "    ")
+        parts.append(f'{name} = {kind}(\n    "{name}_{shape}",\n{body}{extra}{doc},\n)\n')
+        names.append(name)
+        shapes[shape] = shapes.get(shape, 0) + 1
+    listed = "".join(f"        {n},\n" for n in names)
+    parts.append(f'pipeline = Pipeline(\n    "synthetic",\n    objects=[\n{listed}    ],\n)\n')
+    return "\n".join(parts), shapes
+
+
+def make_project(folder: Path, source: str) -> Path:
+    (folder / "pipelines").mkdir(parents=True, exist_ok=True)
+    (folder / "pyproject.toml").write_text('[project]\nname = "bench-pipeline"\nversion = "0"\n')
+    (folder / "pipelines" / "__init__.py").write_text("")
+    (folder / "pipelines" / "synthetic.py").write_text(source)
+    return folder
+
+
+def compile_once(project: Path, out: Path) -> None:
+    subprocess.run(
+        [*ecomdsl_command(), "compile", "--out", str(out)],
+        cwd=project,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
