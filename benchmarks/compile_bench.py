@@ -23,10 +23,8 @@ Nothing here is a test and nothing asserts a time: the numbers go into the issue
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
-import platform
 import re
 import shutil
 import statistics
@@ -353,7 +351,7 @@ def _join(i: int) -> str:
         "        order_count=count(),\n"
         '        revenue=sum_(col("amount")),\n'
         "        avg_price=avg(products.c.price),\n"
-        '        buyers=count_distinct(orders.c.user_id),\n'
+        "        buyers=count_distinct(orders.c.user_id),\n"
         "    )"
     )
 
@@ -424,7 +422,7 @@ def _mv_join(left: str, right: str) -> str:
     return (
         f'Join({left}, {right}, on="device_type")\n'
         "    .select(\n"
-        '        "device_type",\n'
+        f"        device_type={left}.c.device_type,\n"
         f"        left_total={left}.c.total,\n"
         f"        right_total={right}.c.total,\n"
         "    )"
@@ -451,9 +449,7 @@ def _zscore(i: int) -> str:
 def _funnel(i: int) -> str:
     stages = EVENT_TYPES[: 3 + i % 3]
     stages_src = ", ".join(f'"{s}"' for s in stages[:-1]) + f', Stage("{stages[-1]}", label="end")'
-    return (
-        f'Funnel(events, session="session_id", step="event_type", stages=[{stages_src}])'
-    )
+    return f'Funnel(events, session="session_id", step="event_type", stages=[{stages_src}])'
 
 
 def _view(i: int) -> str:
@@ -501,7 +497,9 @@ CYCLE = [
 CHAIN_DEPTH = 12
 
 
-def synthetic_pipeline(n_objects: int, skip: frozenset[str] = frozenset()) -> tuple[str, dict[str, int]]:
+def synthetic_pipeline(
+    n_objects: int, skip: frozenset[str] = frozenset()
+) -> tuple[str, dict[str, int]]:
     """Python source of a pipeline with ``n_objects`` objects, and how many of each shape."""
     parts = [HEADER.format(n=n_objects)]
     names = list(INPUTS)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -72,7 +71,7 @@ def main_callback(
 
 
 @app.command()
-def compile(paths: PathsArg = None, out: OutOpt = None) -> None:  # noqa: A001
+def compile(paths: PathsArg = None, out: OutOpt = None) -> None:
     """Check the pipelines and write their SQL to generated/<pipeline>/.
 
     Writes create_tables.sql, create_views.sql, insert_test_data.sql and drop.sql per
@@ -127,7 +126,7 @@ def check(paths: PathsArg = None, out: OutOpt = None) -> None:
     typer.echo(f"generated/ is up to date ({len(compiled.files)} files)")
 
 
-class GraphFormat(str, Enum):
+class GraphFormat(StrEnum):
     text = "text"
     mermaid = "mermaid"
 
@@ -135,7 +134,7 @@ class GraphFormat(str, Enum):
 @app.command()
 def graph(
     paths: PathsArg = None,
-    format: Annotated[  # noqa: A002
+    format: Annotated[
         GraphFormat, typer.Option("--format", "-f", help="text (a tree) or mermaid.")
     ] = GraphFormat.text,
 ) -> None:
@@ -166,4 +165,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

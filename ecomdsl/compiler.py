@@ -43,7 +43,9 @@ def compile_paths(paths: list[Path], root: Path) -> Compiled:
     pipelines = load_pipelines(paths)
     if not pipelines:
         shown = ", ".join(str(p) for p in paths)
-        raise LoadError(f"no Pipeline found in {shown}; a pipeline file defines `pipeline = Pipeline(...)`")
+        raise LoadError(
+            f"no Pipeline found in {shown}; a pipeline file defines `pipeline = Pipeline(...)`"
+        )
     return compile_pipelines(pipelines, root)
 
 
@@ -96,7 +98,9 @@ def diff(out: Path, compiled: Compiled, label: str = "generated") -> list[str]:
                     old.splitlines(keepends=True),
                     new.splitlines(keepends=True),
                     fromfile=f"{label}/{rel}" if path.is_file() else "/dev/null",
-                    tofile=f"{label}/{rel} (fresh compile)" if rel in compiled.files else "/dev/null",
+                    tofile=f"{label}/{rel} (fresh compile)"
+                    if rel in compiled.files
+                    else "/dev/null",
                 )
             )
         )

@@ -7,6 +7,7 @@ message and exit code 1; tracebacks appear only with ``--debug``.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -24,10 +25,8 @@ class SourceLocation:
         """``path:line``, relative to ``root`` when the file lies below it."""
         path = Path(self.path)
         if root is not None:
-            try:
+            with contextlib.suppress(ValueError):
                 path = path.resolve().relative_to(root.resolve())
-            except ValueError:
-                pass
         return f"{path.as_posix()}:{self.line}"
 
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeAlias
 
 import networkx as nx
 
+Graph: TypeAlias = "nx.DiGraph[str]"
 
-def build(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> nx.DiGraph:
+
+def build(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> Graph:
     """A DiGraph with an edge upstream -> downstream for every read."""
-    graph = nx.DiGraph()
+    graph: Graph = nx.DiGraph()
     graph.add_nodes_from(sorted(nodes))
     graph.add_edges_from(sorted(edges))
     return graph
 
 
-def cycles(graph: nx.DiGraph) -> list[list[str]]:
+def cycles(graph: Graph) -> list[list[str]]:
     """Every elementary cycle, each rotated to start at its smallest name, sorted."""
     found = []
     for cycle in nx.simple_cycles(graph):
@@ -24,14 +27,14 @@ def cycles(graph: nx.DiGraph) -> list[list[str]]:
     return sorted(found)
 
 
-def order(graph: nx.DiGraph) -> list[str]:
+def order(graph: Graph) -> list[str]:
     """Topological order; among objects that could go next, the smallest name first."""
     return list(nx.lexicographical_topological_sort(graph, key=str))
 
 
-def upstream(graph: nx.DiGraph, name: str) -> list[str]:
+def upstream(graph: Graph, name: str) -> list[str]:
     return sorted(nx.ancestors(graph, name))
 
 
-def downstream(graph: nx.DiGraph, name: str) -> list[str]:
+def downstream(graph: Graph, name: str) -> list[str]:
     return sorted(nx.descendants(graph, name))

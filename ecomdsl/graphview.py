@@ -29,8 +29,12 @@ def text_tree(p: ir.ResolvedPipeline) -> str:
 def mermaid(p: ir.ResolvedPipeline) -> str:
     """A Mermaid flowchart; node labels are JSON-quoted so any name is safe."""
     ids = {o.name: f"n{i}" for i, o in enumerate(p.objects)}
-    shapes = {"table": ("[", "]"), "stream": ("[/", "/]"), "view": ("(", ")"),
-              "materialized view": ("[[", "]]")}
+    shapes = {
+        "table": ("[", "]"),
+        "stream": ("[/", "/]"),
+        "view": ("(", ")"),
+        "materialized view": ("[[", "]]"),
+    }
     lines = ["flowchart LR", f"  %% pipeline {p.name}"]
     for o in p.objects:
         left, right = shapes.get(o.kind, ("[", "]"))

@@ -148,7 +148,8 @@ def parse_type(spec: str | SqlType) -> SqlType:
     if params:
         if base in ("varchar", "character varying", "text"):
             raise TypeSpecError(
-                f"RisingWave rejects type parameters in {spec!r}", hint="write 'varchar' (no length)"
+                f"RisingWave rejects type parameters in {spec!r}",
+                hint="write 'varchar' (no length)",
             )
         if base in ("numeric", "decimal"):
             raise TypeSpecError(
@@ -158,7 +159,9 @@ def parse_type(spec: str | SqlType) -> SqlType:
         if base in ("char", "character"):
             raise TypeSpecError(f"RisingWave rejects {spec!r}", hint="write 'varchar'")
     if text in REJECTED or base in REJECTED:
-        raise TypeSpecError(f"{spec!r} is not a RisingWave type", hint=REJECTED.get(text, REJECTED.get(base)))
+        raise TypeSpecError(
+            f"{spec!r} is not a RisingWave type", hint=REJECTED.get(text, REJECTED.get(base))
+        )
     if text in ALIASES:
         return ALIASES[text]
     close = difflib.get_close_matches(text, list(ALIASES), n=1)

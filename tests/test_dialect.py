@@ -55,7 +55,11 @@ CASES = {
 
 
 def sqlglot_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
-    return [r.getMessage() for r in caplog.records if r.name == "sqlglot" and r.levelno >= logging.WARNING]
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if r.name == "sqlglot" and r.levelno >= logging.WARNING
+    ]
 
 
 @pytest.mark.parametrize("key", CASES)
@@ -102,7 +106,7 @@ def test_flush_as_a_column_still_parses() -> None:
 
 
 def test_unsupported_syntax_is_an_error_not_a_command() -> None:
-    with pytest.raises(ParseError, match="refusing exp.Command"):
+    with pytest.raises(ParseError, match=r"refusing exp\.Command"):
         sqlglot.parse_one("CREATE TABLE t (id INT) APPEND", read=D)
 
 
@@ -115,8 +119,15 @@ def test_types() -> None:
 
 @pytest.mark.parametrize(
     ("name", "printed"),
-    [("user_id", "user_id"), ("order", '"order"'), ("UserId", '"UserId"'), ('we"ird', '"we""ird"'),
-     ("café", '"café"'), ("1abc", '"1abc"'), ("emit", '"emit"')],
+    [
+        ("user_id", "user_id"),
+        ("order", '"order"'),
+        ("UserId", '"UserId"'),
+        ('we"ird', '"we""ird"'),
+        ("café", '"café"'),
+        ("1abc", '"1abc"'),
+        ("emit", '"emit"'),
+    ],
 )
 def test_identifier_quoting(name: str, printed: str) -> None:
     assert m.identifier(name).sql(D) == printed
@@ -144,7 +155,9 @@ def test_base_dialects_unaffected() -> None:
         print("same" if before == after else "differ")
         """
     ) % (list(CASES.values()),)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "same", result.stderr
     # and in this process the stock dialect keeps its behaviour
     assert "FOR TIMESTAMP AS OF" in sqlglot.transpile(CASES["temporal_join"], read="risingwave")[0]

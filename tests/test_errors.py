@@ -55,7 +55,8 @@ def test_missing_column_without_close_match_lists_columns() -> None:
 
 
 def test_sum_over_varchar() -> None:
-    mv = MaterializedView("mv", events().group_by("user_id").agg(s=sum_(col("event_type"))))  # L:sum
+    agg = events().group_by("user_id").agg(s=sum_(col("event_type")))  # L:sum
+    mv = MaterializedView("mv", agg)
     err = one_error(mv)
     assert err.message == "sum() needs a numeric or interval argument; 'event_type' is varchar"
     assert err.location.display(ROOT) == at("L:sum")
@@ -65,7 +66,8 @@ def test_hop_on_non_time_column() -> None:
     mv = MaterializedView(
         "mv",
         Hop(events(), "user_id", hop="5 minutes", size="1 hour")  # L:hop
-        .group_by("window_start").agg(n=count()),
+        .group_by("window_start")
+        .agg(n=count()),
     )
     err = one_error(mv)
     assert err.message == (
@@ -82,7 +84,9 @@ def test_tumble_on_missing_column() -> None:
 
 
 def test_hop_size_not_multiple_of_hop() -> None:
-    mv = MaterializedView("mv", Hop(events(), "event_time", hop="7 minutes", size="1 hour").agg(n=count()))
+    mv = MaterializedView(
+        "mv", Hop(events(), "event_time", hop="7 minutes", size="1 hour").agg(n=count())
+    )
     assert one_error(mv).message == "HOP size '1 hour' is not a multiple of hop '7 minutes'"
 
 
@@ -99,7 +103,8 @@ def test_rewindowing_a_windowed_relation() -> None:
 
 
 def test_watermark_on_non_time_column() -> None:
-    s = Stream("s", {"id": "varchar", "ts": "varchar"}, event_time="ts", watermark="1 minute")  # L:wm
+    columns = {"id": "varchar", "ts": "varchar"}
+    s = Stream("s", columns, event_time="ts", watermark="1 minute")  # L:wm
     err = one_error(s)
     assert err.obj == "s"
     assert err.message == (
@@ -176,7 +181,10 @@ def test_unknown_type_with_hint() -> None:
 def test_rejected_types_with_the_fix() -> None:
     errors = errors_of(Table("t1", {"a": "varchar(20)", "b": "numeric(10,2)", "c": "json"}))
     assert [(e.message, e.hint) for e in errors] == [
-        ("column 'a': RisingWave rejects type parameters in 'varchar(20)'", "write 'varchar' (no length)"),
+        (
+            "column 'a': RisingWave rejects type parameters in 'varchar(20)'",
+            "write 'varchar' (no length)",
+        ),
         (
             "column 'b': RisingWave rejects type parameters in 'numeric(10,2)'",
             "write 'numeric' (28 significant digits, no precision or scale)",
@@ -275,7 +283,10 @@ def test_raw_parse_error() -> None:
 def test_raw_checks_columns() -> None:
     mv = MaterializedView("mv", events().select(x=raw("amout * 2", "numeric")))
     err = one_error(mv)
-    assert (err.message, err.hint) == ("column 'amout' not found in 'events'", "did you mean 'amount'?")
+    assert (err.message, err.hint) == (
+        "column 'amout' not found in 'events'",
+        "did you mean 'amount'?",
+    )
 
 
 def test_raw_refuses_statements_and_injection() -> None:
@@ -291,17 +302,24 @@ def test_interval_literal_checked() -> None:
 
 
 def test_zscore_options() -> None:
-    hourly = Tumble(events(), "event_time", size="1 hour").group_by(hour=col("window_start")).agg(
-        n=count(), who=count()
+    hourly = (
+        Tumble(events(), "event_time", size="1 hour")
+        .group_by(hour=col("window_start"))
+        .agg(n=count(), who=count())
     )
     errors = errors_of(
         MaterializedView("z1", ZScore(hourly, value="nn", order_by="hour")),
-        MaterializedView("z2", ZScore(hourly, value="n", order_by="hour", min_periods=1, threshold=0)),
+        MaterializedView(
+            "z2", ZScore(hourly, value="n", order_by="hour", min_periods=1, threshold=0)
+        ),
         MaterializedView("z3", ZScore(hourly, value="n", order_by="hour", z_as="who")),
     )
     assert [(e.obj, e.message) for e in errors] == [
         ("z1", "ZScore(value='nn'): column not found"),
-        ("z2", "ZScore(min_periods=1) must be an integer >= 2 (a sample standard deviation needs two rows)"),
+        (
+            "z2",
+            "ZScore(min_periods=1) must be an integer >= 2 (a sample standard deviation needs two rows)",
+        ),
         ("z2", "ZScore(threshold=0) must be a positive number"),
         ("z3", "ZScore(z_as='who') clashes with an input column"),
     ]
@@ -344,7 +362,10 @@ def test_test_data_errors() -> None:
         got = [(e.message, e.hint) for e in err.diagnostics]
     assert got == [
         ("test data of 't': 'products' has no column 'nme'", "did you mean 'name'?"),
-        ("test data of 't': cannot insert into 'nope' (not a table or stream without connector)", None),
+        (
+            "test data of 't': cannot insert into 'nope' (not a table or stream without connector)",
+            None,
+        ),
     ]
 
 
@@ -369,4 +390,7 @@ def test_test_data_generator_failure_is_reported() -> None:
     try:
         resolve(Pipeline("t", objects=[products()], test_data=data))
     except CompileError as err:
-        assert err.diagnostics[0].message == "test data of 't': the generator raised RuntimeError: boom"
+        assert (
+            err.diagnostics[0].message
+            == "test data of 't': the generator raised RuntimeError: boom"
+        )

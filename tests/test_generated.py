@@ -45,7 +45,11 @@ def test_generated_equals_fresh_compile_under_hash_seeds(seed: str) -> None:
     env = {**os.environ, "PYTHONHASHSEED": seed}
     result = subprocess.run(
         [sys.executable, "-m", "ecomdsl.cli", "check"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "generated/ is up to date (4 files)"

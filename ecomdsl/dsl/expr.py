@@ -145,7 +145,7 @@ class Expr:
         """``CAST(expr AS to)``; ``to`` is a RisingWave type name such as ``"numeric"``."""
         return Cast(self, to, location=_loc())
 
-    def json(self, key: str, type: str | SqlType | None = None) -> Expr:  # noqa: A002
+    def json(self, key: str, type: str | SqlType | None = None) -> Expr:
         """``expr ->> 'key'`` on a jsonb column, cast to ``type`` when given.
 
         ``col("event_data").json("total_amount", "numeric")`` reads a JSON number exactly.
@@ -291,7 +291,7 @@ def interval(text: str) -> IntervalLiteral:
     return IntervalLiteral(text, location=_loc())
 
 
-def raw(sql: str, type: str | SqlType | None = None) -> Raw:  # noqa: A002
+def raw(sql: str, type: str | SqlType | None = None) -> Raw:
     """An escape hatch: a SQL expression as text, parsed and checked at compile time.
 
     Column names in it are checked against the input relation like any other reference.

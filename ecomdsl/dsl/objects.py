@@ -19,9 +19,9 @@ def _loc() -> SourceLocation:
     return caller_location()
 
 
-def _columns(value: Mapping[str, str | SqlType] | Iterable[tuple[str, str | SqlType]]) -> tuple[
-    tuple[str, str | SqlType], ...
-]:
+def _columns(
+    value: Mapping[str, str | SqlType] | Iterable[tuple[str, str | SqlType]],
+) -> tuple[tuple[str, str | SqlType], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     return tuple((str(name), spec) for name, spec in items)
 
@@ -150,7 +150,9 @@ def ref(name: str) -> Ref:
     return Ref(name, location=caller_location())
 
 
-CellValue = str | int | float | decimal.Decimal | bool | dt.datetime | dt.date | dict[str, Any] | None
+CellValue = (
+    str | int | float | decimal.Decimal | bool | dt.datetime | dt.date | dict[str, Any] | None
+)
 
 
 @attrs.frozen(eq=False)

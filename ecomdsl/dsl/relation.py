@@ -240,7 +240,9 @@ class Stage:
 
 
 def _stages(values: Sequence[str | Stage]) -> tuple[Stage, ...]:
-    return tuple(v if isinstance(v, Stage) else Stage(v, location=caller_location()) for v in values)
+    return tuple(
+        v if isinstance(v, Stage) else Stage(v, location=caller_location()) for v in values
+    )
 
 
 @attrs.frozen(eq=False)

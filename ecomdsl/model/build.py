@@ -29,7 +29,7 @@ def walk_reads(rel: r.Relation) -> Iterator[o.PipelineObject]:
     if isinstance(rel, o.PipelineObject):
         yield rel
         return
-    for field in attrs.fields(type(rel)):
+    for field in attrs.fields(type(rel)):  # type: ignore[arg-type]
         value = getattr(rel, field.name)
         if isinstance(value, r.Relation):
             yield from walk_reads(value)
@@ -45,7 +45,11 @@ class PipelineBuilder:
         self.diagnostics: list[Diagnostic] = []
 
     def error(
-        self, message: str, location: SourceLocation, obj: str | None = None, hint: str | None = None
+        self,
+        message: str,
+        location: SourceLocation,
+        obj: str | None = None,
+        hint: str | None = None,
     ) -> None:
         self.diagnostics.append(Diagnostic(message, location, obj, hint))
 
@@ -189,7 +193,9 @@ class PipelineBuilder:
             if any(c.name == col_name for c in columns):
                 self.error(f"duplicate column {col_name!r}", obj.location, obj.name)
                 continue
-            columns.append(ir.Column(col_name, checker.type_spec(spec, obj.location, f"column {col_name!r}")))
+            columns.append(
+                ir.Column(col_name, checker.type_spec(spec, obj.location, f"column {col_name!r}"))
+            )
         if not columns:
             self.error("a table needs at least one column", obj.location, obj.name)
         schema = ir.Schema(tuple(columns))
@@ -205,12 +211,28 @@ class PipelineBuilder:
                     )
             primary_key = obj.primary_key
             return ir.TableDef(
-                obj.name, "table", schema, primary_key, obj.append_only, None, None, obj.doc, obj.location
+                obj.name,
+                "table",
+                schema,
+                primary_key,
+                obj.append_only,
+                None,
+                None,
+                obj.doc,
+                obj.location,
             )
         watermark = self.watermark(obj, schema)
         connector = self.kafka(obj) if obj.connector is not None else None
         return ir.TableDef(
-            obj.name, "stream", schema, (), connector is None, watermark, connector, obj.doc, obj.location
+            obj.name,
+            "stream",
+            schema,
+            (),
+            connector is None,
+            watermark,
+            connector,
+            obj.doc,
+            obj.location,
         )
 
     def watermark(self, obj: o.Stream, schema: ir.Schema) -> ir.Watermark | None:
@@ -239,7 +261,11 @@ class PipelineBuilder:
             self.error(f"watermark: {err}", obj.location, obj.name)
             return None
         if column.type is SqlType.TIMESTAMPTZ and delay.months:
-            self.error("a watermark delay on timestamptz cannot use months or years", obj.location, obj.name)
+            self.error(
+                "a watermark delay on timestamptz cannot use months or years",
+                obj.location,
+                obj.name,
+            )
         return ir.Watermark(column.name, delay)
 
     def kafka(self, obj: o.Stream) -> ir.KafkaConnector | None:
@@ -262,12 +288,18 @@ class PipelineBuilder:
             elif key in seen:
                 self.error(f"Kafka option {key!r} is given twice", k.location, obj.name)
             if not isinstance(value, str) or not value:
-                self.error(f"Kafka option {key!r} needs a non-empty string value", k.location, obj.name)
+                self.error(
+                    f"Kafka option {key!r} needs a non-empty string value", k.location, obj.name
+                )
             seen.add(str(key))
         encode = str(k.encode).upper()
         if encode not in ("JSON", "AVRO", "PROTOBUF", "CSV", "BYTES"):
-            self.error(f"Kafka(encode={k.encode!r}) is not a RisingWave encoding", k.location, obj.name,
-                       hint="one of json, avro, protobuf, csv, bytes")
+            self.error(
+                f"Kafka(encode={k.encode!r}) is not a RisingWave encoding",
+                k.location,
+                obj.name,
+                hint="one of json, avro, protobuf, csv, bytes",
+            )
         return ir.KafkaConnector(tuple((str(a), str(b)) for a, b in options), "PLAIN", encode)
 
     # ---- test data ----
@@ -277,7 +309,11 @@ class PipelineBuilder:
         if source is None:
             return ()
         code = getattr(source, "__code__", None)
-        loc = SourceLocation(code.co_filename, code.co_firstlineno) if code else self.pipeline.location
+        loc = (
+            SourceLocation(code.co_filename, code.co_firstlineno)
+            if code
+            else self.pipeline.location
+        )
         label = f"test data of {self.pipeline.name!r}"
         try:
             statements = [(table, list(rows)) for table, rows in source()]
@@ -291,7 +327,9 @@ class PipelineBuilder:
                 self.error(
                     f"{label}: cannot insert into {table!r} (not a table or stream without connector)",
                     loc,
-                    hint=did_you_mean(str(table), [n for n, d in defs.items() if isinstance(d, ir.TableDef)]),
+                    hint=did_you_mean(
+                        str(table), [n for n, d in defs.items() if isinstance(d, ir.TableDef)]
+                    ),
                 )
                 continue
             if not rows:
@@ -331,7 +369,10 @@ class PipelineBuilder:
         if problems:
             return None
         return ir.Insert(
-            table.name, tuple(c.name for c in columns), tuple(values), tuple(c.type for c in columns)
+            table.name,
+            tuple(c.name for c in columns),
+            tuple(values),
+            tuple(c.type for c in columns),
         )
 
 

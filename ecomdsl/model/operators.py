@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from ecomdsl.dsl import relation as r
@@ -28,11 +29,15 @@ def _lit(value: object, type_: SqlType) -> ir.ILiteral:
     return ir.ILiteral(value, type_)
 
 
-def _check_names(planner: Planner, rel: r.Relation, existing: tuple[str, ...], names: dict[str, str]) -> None:
+def _check_names(
+    planner: Planner, rel: r.Relation, existing: tuple[str, ...], names: dict[str, str]
+) -> None:
     seen: dict[str, str] = {}
     for option, name in names.items():
         if not isinstance(name, str) or not name:
-            planner.error(f"{type(rel).__name__}({option}=...) must be a non-empty name", rel.location)
+            planner.error(
+                f"{type(rel).__name__}({option}=...) must be a non-empty name", rel.location
+            )
         elif name in existing:
             planner.error(
                 f"{type(rel).__name__}({option}={name!r}) clashes with an input column",
@@ -75,7 +80,8 @@ def _frame(planner: Planner, z: r.ZScore, order_type: SqlType) -> ir.Frame | Non
             )
         if hi is not None and (hi.months or lo.months or hi.seconds >= lo.seconds):
             planner.error(
-                f"ZScore: exclude_recent {end!r} must be shorter than lookback {start!r}", z.location
+                f"ZScore: exclude_recent {end!r} must be shorter than lookback {start!r}",
+                z.location,
             )
         return ir.Frame("RANGE", lo, hi)
     planner.error(
@@ -107,10 +113,19 @@ def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
             "(a sample standard deviation needs two rows)",
             z.location,
         )
-    if not isinstance(z.threshold, int | float) or isinstance(z.threshold, bool) or z.threshold <= 0:
+    if (
+        not isinstance(z.threshold, int | float)
+        or isinstance(z.threshold, bool)
+        or z.threshold <= 0
+    ):
         planner.error(f"ZScore(threshold={z.threshold!r}) must be a positive number", z.location)
-    names = {"count_as": z.count_as, "mean_as": z.mean_as, "stddev_as": z.stddev_as,
-             "z_as": z.z_as, "flag_as": z.flag_as}
+    names = {
+        "count_as": z.count_as,
+        "mean_as": z.mean_as,
+        "stddev_as": z.stddev_as,
+        "z_as": z.z_as,
+        "flag_as": z.flag_as,
+    }
     _check_names(planner, z, schema.names, names)
     frame = _frame(planner, z, order.type if order else SqlType.UNKNOWN)
     if value is None or order is None or frame is None:
@@ -132,8 +147,11 @@ def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
     p.bare = False
     p = planner.wrap(p, "zscore_baseline")
 
-    count, mean, stddev = (_col(z.count_as, SqlType.BIGINT), _col(z.mean_as, DOUBLE),
-                           _col(z.stddev_as, DOUBLE))
+    count, mean, stddev = (
+        _col(z.count_as, SqlType.BIGINT),
+        _col(z.mean_as, DOUBLE),
+        _col(z.stddev_as, DOUBLE),
+    )
     enough = ir.IBinary(">=", count, _lit(int(z.min_periods), SqlType.INT), BOOL)
     spread = ir.IBinary(">", stddev, _lit(0, SqlType.INT), BOOL)
     score = ir.IBinary("/", ir.IBinary("-", _double(value_col), mean, DOUBLE), stddev, DOUBLE)
@@ -189,13 +207,15 @@ def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
                     f"it is {step.type}",
                     f.location,
                 )
-            cond = ir.IBinary("=", _col(step.name, step.type), _lit(stage.name, SqlType.VARCHAR), BOOL)
+            cond = ir.IBinary(
+                "=", _col(step.name, step.type), _lit(stage.name, SqlType.VARCHAR), BOOL
+            )
         flags.append((f"has_{stage.name}", ir.IAgg("BOOL_OR", cond, False, None, BOOL)))
     counts_names = {"total_as": f.total_as, "overall_as": f.overall_as}
     for stage in f.stages:
         counts_names[f"{stage.name} count"] = f"{stage.name}_count"
     labels = [s.label or s.name for s in f.stages]
-    for a, b in zip(labels, labels[1:], strict=False):
+    for a, b in itertools.pairwise(labels):
         counts_names[f"{a}->{b} rate"] = f"{a}_to_{b}_rate"
     _check_names(planner, f, (), counts_names)
     if session is None or len(flags) != len(f.stages) or len(f.stages) < 2:
@@ -209,7 +229,9 @@ def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
     p.bare = False
     p = planner.wrap(p, "funnel_sessions")
 
-    counts: list[tuple[str, ir.IExpr]] = [(f.total_as, ir.IAgg("COUNT", None, False, None, SqlType.BIGINT))]
+    counts: list[tuple[str, ir.IExpr]] = [
+        (f.total_as, ir.IAgg("COUNT", None, False, None, SqlType.BIGINT))
+    ]
     for stage, (flag_name, _) in zip(f.stages, flags, strict=True):
         only = _col(flag_name, BOOL)
         counts.append((f"{stage.name}_count", ir.IAgg("COUNT", None, False, only, SqlType.BIGINT)))
@@ -220,7 +242,9 @@ def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
 
     def rate(numerator: str, denominator: str) -> ir.IExpr:
         num = ir.ICast(_col(numerator, SqlType.BIGINT), DOUBLE)
-        den = ir.IFunc("NULLIF", (_col(denominator, SqlType.BIGINT), _lit(0, SqlType.INT)), SqlType.BIGINT)
+        den = ir.IFunc(
+            "NULLIF", (_col(denominator, SqlType.BIGINT), _lit(0, SqlType.INT)), SqlType.BIGINT
+        )
         return ir.IBinary("/", num, den, DOUBLE)
 
     count_names = [f"{s.name}_count" for s in f.stages]

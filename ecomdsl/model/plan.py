@@ -9,6 +9,7 @@ far becomes a named CTE and the step starts a new block on top of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import attrs
 
@@ -22,9 +23,9 @@ from ecomdsl.model.typecheck import (
     IntervalError,
     Scope,
     ScopeEntry,
+    contains_aggregate,
     did_you_mean,
     free_columns,
-    contains_aggregate,
     parse_interval,
 )
 from ecomdsl.types import Category, SqlType
@@ -106,9 +107,11 @@ class Planner:
             raise TypeError(f"{type(rel).__name__} is not a relation ecomdsl can compile")
         p: Partial = method(rel)
         p.lineage = p.lineage | {id(rel)}
-        p.scope = tuple(attrs.evolve(e, lineage=e.lineage | {id(rel)}) for e in p.scope) if len(
-            p.scope
-        ) == 1 else p.scope
+        p.scope = (
+            tuple(attrs.evolve(e, lineage=e.lineage | {id(rel)}) for e in p.scope)
+            if len(p.scope) == 1
+            else p.scope
+        )
         return p
 
     def cte_name(self, base: str) -> str:
@@ -125,7 +128,9 @@ class Planner:
         The CTE is named ``base``, or after what it holds (grouped, projected, filtered).
         """
         if base is None:
-            base = "grouped" if p.aggregated else "projected" if p.select is not None else "filtered"
+            base = (
+                "grouped" if p.aggregated else "projected" if p.select is not None else "filtered"
+            )
         name = self.cte_name(base)
         schema = p.output()
         ctes = [*p.ctes, (name, p.block())]
@@ -291,7 +296,9 @@ class Planner:
         else:
             where = where + right_filters
         source = ir.IJoin(ls, rs, j.how, _and(conditions))
-        return Partial(lp.ctes + rp.ctes, source, scope, where=where, lineage=lp.lineage | rp.lineage)
+        return Partial(
+            lp.ctes + rp.ctes, source, scope, where=where, lineage=lp.lineage | rp.lineage
+        )
 
     # ---- time windows ----
 
@@ -336,8 +343,9 @@ class Planner:
             hop, size = intervals[0], intervals[1]
             if (hop.months or size.months) or size.seconds % hop.seconds:
                 self.error(
-                    f"HOP size {rel.size!r} is not a multiple of hop {rel.hop!r}", rel.location
-                )  # type: ignore[union-attr]
+                    f"HOP size {specs[1][1]!r} is not a multiple of hop {specs[0][1]!r}",
+                    rel.location,
+                )
         columns = (
             *schema.columns,
             ir.Column("window_start", time_type),
@@ -355,13 +363,16 @@ class Planner:
 
     # ---- domain operators ----
 
-    def _require(self, schema: ir.Schema, name: object, option: str, rel: r.Relation) -> ir.Column | None:
+    def _require(
+        self, schema: ir.Schema, name: object, option: str, rel: r.Relation
+    ) -> ir.Column | None:
         column = schema.get(name) if isinstance(name, str) else None
         if column is None:
             self.error(
                 f"{type(rel).__name__}({option}={name!r}): column not found",
                 rel.location,
-                hint=did_you_mean(str(name), schema.names) or f"available: {', '.join(schema.names)}",
+                hint=did_you_mean(str(name), schema.names)
+                or f"available: {', '.join(schema.names)}",
             )
         return column
 
@@ -399,21 +410,24 @@ def qualify(e: ir.IExpr, qualifier: str) -> ir.IExpr:
     if isinstance(e, ir.IColumn):
         return e if e.qualifier else attrs.evolve(e, qualifier=qualifier)
     if isinstance(e, ir.IRaw):
-        from ecomdsl.sql.dialect import identifier
         from sqlglot import exp
+
+        from ecomdsl.sql.dialect import identifier
 
         node = e.node.copy()
         for c in node.find_all(exp.Column):
             if not c.table:
                 c.set("table", identifier(qualifier))
         return attrs.evolve(e, node=node)
-    changes = {}
+    changes: dict[str, Any] = {}
     for field in attrs.fields(type(e)):
         value = getattr(e, field.name)
         if isinstance(value, tuple):
             changes[field.name] = tuple(
-                tuple(qualify(x, qualifier) for x in v) if isinstance(v, tuple)
-                else qualify(v, qualifier) if attrs.has(type(v)) and not isinstance(v, ir.Frame | ir.Interval)
+                tuple(qualify(x, qualifier) for x in v)
+                if isinstance(v, tuple)
+                else qualify(v, qualifier)
+                if attrs.has(type(v)) and not isinstance(v, ir.Frame | ir.Interval)
                 else v
                 for v in value
             )

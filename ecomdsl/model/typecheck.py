@@ -21,7 +21,14 @@ from ecomdsl.dsl import expr as d
 from ecomdsl.errors import Diagnostic, SourceLocation
 from ecomdsl.model import ir
 from ecomdsl.sql.dialect import DIALECT, identifier
-from ecomdsl.types import INTEGER_WIDTH, Category, SqlType, TypeSpecError, numeric_result, parse_type
+from ecomdsl.types import (
+    INTEGER_WIDTH,
+    Category,
+    SqlType,
+    TypeSpecError,
+    numeric_result,
+    parse_type,
+)
 
 # ---- scopes ----------------------------------------------------------------------------
 
@@ -81,7 +88,9 @@ def parse_interval(text: object) -> ir.Interval:
     if amount <= 0:
         raise IntervalError(f"interval {text!r} must be positive")
     name, seconds, months = unit
-    return ir.Interval(amount, name + ("S" if amount != 1 else ""), amount * seconds, amount * months)
+    return ir.Interval(
+        amount, name + ("S" if amount != 1 else ""), amount * seconds, amount * months
+    )
 
 
 # ---- functions -------------------------------------------------------------------------
@@ -106,7 +115,7 @@ def _common(args: Sequence[SqlType]) -> SqlType | str:
     if not known:
         return SqlType.UNKNOWN
     if all(a.is_numeric for a in known):
-        result = known[0]
+        result: SqlType = known[0]
         for a in known[1:]:
             result = numeric_result(result, a)
         return result
@@ -118,8 +127,10 @@ def _common(args: Sequence[SqlType]) -> SqlType | str:
 def _date_trunc(args: Sequence[SqlType]) -> SqlType | str:
     if args[0].category not in (Category.TEXT, Category.UNKNOWN):
         return "a unit ('hour', 'day', ...) and a timestamp"
-    return args[1] if args[1].category in (Category.TEMPORAL, Category.UNKNOWN) else (
-        "a unit ('hour', 'day', ...) and a timestamp"
+    return (
+        args[1]
+        if args[1].category in (Category.TEMPORAL, Category.UNKNOWN)
+        else ("a unit ('hour', 'day', ...) and a timestamp")
     )
 
 
@@ -282,7 +293,9 @@ class Checker:
         return self.column(e, scope)
 
     def _visit_Literal(self, e: d.Literal, scope: Scope, aggs: bool) -> ir.IExpr:
-        if isinstance(e.value, float) and (e.value != e.value or e.value in (float("inf"), -float("inf"))):
+        if isinstance(e.value, float) and (
+            e.value != e.value or e.value in (float("inf"), -float("inf"))
+        ):
             self.error(f"{e.value!r} cannot be written as a SQL literal", e.location)
         return ir.ILiteral(e.value, _literal_type(e.value))
 
@@ -378,8 +391,12 @@ class Checker:
         low = self.expr(e.low, scope, aggregates=aggs)
         high = self.expr(e.high, scope, aggregates=aggs)
         for bound in (low, high):
-            if not comparable(operand.type, bound.type, b_is_string_literal=_is_string_literal(bound)):
-                self.error(f"between(): cannot compare {operand.type} with {bound.type}", e.location)
+            if not comparable(
+                operand.type, bound.type, b_is_string_literal=_is_string_literal(bound)
+            ):
+                self.error(
+                    f"between(): cannot compare {operand.type} with {bound.type}", e.location
+                )
                 break
         return ir.IBetween(operand, low, high)
 
@@ -426,8 +443,10 @@ class Checker:
 
     def _visit_Case(self, e: d.Case, scope: Scope, aggs: bool) -> ir.IExpr:
         whens = tuple(
-            (self.boolean(c, scope, "a when() condition", aggregates=aggs),
-             self.expr(v, scope, aggregates=aggs))
+            (
+                self.boolean(c, scope, "a when() condition", aggregates=aggs),
+                self.expr(v, scope, aggregates=aggs),
+            )
             for c, v in e.whens
         )
         default = None if e.default is None else self.expr(e.default, scope, aggregates=aggs)
@@ -453,7 +472,9 @@ class Checker:
         result = rule(arg.type if arg is not None else SqlType.BIGINT)
         if isinstance(result, str):
             assert arg is not None
-            what = f"{arg.name!r} is {arg.type}" if isinstance(arg, ir.IColumn) else f"got {arg.type}"
+            what = (
+                f"{arg.name!r} is {arg.type}" if isinstance(arg, ir.IColumn) else f"got {arg.type}"
+            )
             self.error(f"{_agg_name(e)}() needs {result}; {what}", e.location)
             result = SqlType.UNKNOWN
         return ir.IAgg(e.func, arg, e.distinct, flt, result)
@@ -473,7 +494,7 @@ class Checker:
 
 def _agg_name(e: d.Aggregate) -> str:
     name = {"STDDEV_SAMP": "stddev", "SUM": "sum"}.get(e.func, e.func.lower())
-    return f"count_distinct" if e.distinct and e.func == "COUNT" else name
+    return "count_distinct" if e.distinct and e.func == "COUNT" else name
 
 
 def _is_string_literal(e: ir.IExpr) -> bool:
@@ -530,9 +551,7 @@ def check_raw(checker: Checker, e: d.Raw, scope: Scope) -> ir.IExpr:
         first = err.errors[0] if err.errors else {}
         detail = first.get("description", "cannot parse")
         near = first.get("highlight")
-        checker.error(
-            f"raw({e.sql!r}): {detail}" + (f" near {near!r}" if near else ""), e.location
-        )
+        checker.error(f"raw({e.sql!r}): {detail}" + (f" near {near!r}" if near else ""), e.location)
         return ir.ILiteral(None, SqlType.UNKNOWN)
     if len(trees) != 1 or trees[0] is None:
         checker.error(f"raw({e.sql!r}) must be exactly one SQL expression (no ';')", e.location)
@@ -546,7 +565,9 @@ def check_raw(checker: Checker, e: d.Raw, scope: Scope) -> ir.IExpr:
         )
         return ir.ILiteral(None, SqlType.UNKNOWN)
     if tree.find(exp.AggFunc) is not None:
-        checker.error(f"raw({e.sql!r}): use the aggregate builders, not raw SQL aggregates", e.location)
+        checker.error(
+            f"raw({e.sql!r}): use the aggregate builders, not raw SQL aggregates", e.location
+        )
     for column in list(tree.find_all(exp.Column)):
         entries = scope
         if column.table:

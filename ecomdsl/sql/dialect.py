@@ -27,6 +27,7 @@ from sqlglot import exp, tokens
 from sqlglot.dialects.risingwave import RisingWave
 from sqlglot.generators.risingwave import RisingWaveGenerator
 from sqlglot.parsers.risingwave import RisingWaveParser
+from sqlglot.tokenizer_core import TokenType
 
 # sqlglot[c] overlays compiled Parser/Generator classes that refuse interpreted subclasses
 # ("interpreted classes cannot inherit from compiled"): fail at import with the fix.
@@ -84,16 +85,16 @@ UNPARAMETERIZED_TYPES = frozenset(
 # RESERVED_KEYWORDS, so a column named `order` would otherwise print bare.
 RESERVED_KEYWORDS = frozenset(
     """
-all analyse analyze and any array as asc asymmetric authorization binary both case cast
-check collate collation column concurrently constraint create cross current_catalog
-current_date current_role current_schema current_time current_timestamp current_user
-default deferrable desc distinct do else emit end except false fetch for foreign freeze from
-full grant group having ilike in initially inner intersect into is isnull join lateral
-leading left like limit localtime localtimestamp natural not notnull null offset on only
-or order outer overlaps placing primary references returning right select session_user
-similar some symmetric system_user table tablesample then to trailing true union unique
-user using variadic verbose when where window with
-""".split()
+    all analyse analyze and any array as asc asymmetric authorization binary both case cast
+    check collate collation column concurrently constraint create cross current_catalog
+    current_date current_role current_schema current_time current_timestamp current_user
+    default deferrable desc distinct do else emit end except false fetch for foreign freeze
+    from full grant group having ilike in initially inner intersect into is isnull join
+    lateral leading left like limit localtime localtimestamp natural not notnull null offset
+    on only or order outer overlaps placing primary references returning right select
+    session_user similar some symmetric system_user table tablesample then to trailing true
+    union unique user using variadic verbose when where window with
+""".split()  # noqa: SIM905
 )
 
 _PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -113,7 +114,7 @@ def identifier(name: str) -> exp.Identifier:
     return exp.Identifier(this=name, quoted=needs_quotes(name))
 
 
-_STATEMENT_END = frozenset({tokens.TokenType.SEMICOLON, tokens.TokenType.SENTINEL})
+_STATEMENT_END = frozenset({TokenType.SEMICOLON, TokenType.SENTINEL})
 
 
 class EcomdslTokenizer(RisingWave.Tokenizer):

@@ -147,8 +147,10 @@ class Emitter:
             # operand types are known: typed=True keeps sqlglot from adding its own casts
             return exp.Div(this=_paren(left), expression=_paren(right), typed=True, safe=False)
         if e.op in ("AND", "OR"):
-            return node(this=_paren_if(left, exp.Or if e.op == "AND" else None),
-                        expression=_paren_if(right, exp.Or if e.op == "AND" else None))
+            return node(
+                this=_paren_if(left, exp.Or if e.op == "AND" else None),
+                expression=_paren_if(right, exp.Or if e.op == "AND" else None),
+            )
         return node(this=_paren(left), expression=_paren(right))
 
     def visit_IUnary(self, e: ir.IUnary) -> exp.Expr:
@@ -161,7 +163,9 @@ class Emitter:
         return is_null if e.op == "IS NULL" else exp.Not(this=is_null)
 
     def visit_IIn(self, e: ir.IIn) -> exp.Expr:
-        return exp.In(this=_paren(self.expr(e.operand)), expressions=[self.expr(v) for v in e.values])
+        return exp.In(
+            this=_paren(self.expr(e.operand)), expressions=[self.expr(v) for v in e.values]
+        )
 
     def visit_IBetween(self, e: ir.IBetween) -> exp.Expr:
         return exp.Between(
@@ -236,9 +240,7 @@ class Emitter:
         raise TypeError(s)
 
     def block(self, b: ir.Block) -> exp.Select:
-        select = exp.Select(
-            expressions=[self._select_item(name, e) for name, e in b.select]
-        )
+        select = exp.Select(expressions=[self._select_item(name, e) for name, e in b.select])
         joins: list[exp.Join] = []
         source = b.source
         if isinstance(source, ir.IJoin):
@@ -298,15 +300,22 @@ class Emitter:
             if c.name in single_pk:
                 coldef.set(
                     "constraints",
-                    [exp.ColumnConstraint(kind=exp.PrimaryKeyColumnConstraint(
-                        include=exp.IndexParameters(with_storage=False)))],
+                    [
+                        exp.ColumnConstraint(
+                            kind=exp.PrimaryKeyColumnConstraint(
+                                include=exp.IndexParameters(with_storage=False)
+                            )
+                        )
+                    ],
                 )
             items.append(coldef)
         if len(d.primary_key) > 1:
-            items.append(exp.PrimaryKey(
-                expressions=[identifier(k) for k in d.primary_key],
-                include=exp.IndexParameters(with_storage=False),
-            ))
+            items.append(
+                exp.PrimaryKey(
+                    expressions=[identifier(k) for k in d.primary_key],
+                    include=exp.IndexParameters(with_storage=False),
+                )
+            )
         if d.watermark is not None:
             w = d.watermark
             items.append(
@@ -320,12 +329,12 @@ class Emitter:
             properties.append(AppendOnlyProperty())
         if d.connector is not None:
             for key, value in d.connector.options:
-                properties.append(exp.Property(this=_option_key(key), value=exp.Literal.string(value)))
+                properties.append(
+                    exp.Property(this=_option_key(key), value=exp.Literal.string(value))
+                )
             properties.append(exp.FileFormatProperty(this=exp.var(d.connector.format)))
             properties.append(exp.EncodeProperty(this=exp.var(d.connector.encode)))
-        create = exp.Create(
-            this=exp.Schema(this=table(d.name), expressions=items), kind=d.sql_kind
-        )
+        create = exp.Create(this=exp.Schema(this=table(d.name), expressions=items), kind=d.sql_kind)
         if properties:
             create.set("properties", exp.Properties(expressions=properties))
         return create
