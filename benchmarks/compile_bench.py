@@ -23,8 +23,10 @@ Nothing here is a test and nothing asserts a time: the numbers go into the issue
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
+import platform
 import re
 import shutil
 import statistics
@@ -71,7 +73,7 @@ def run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> flo
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
-        shown = " ".join(cmd[:1] + [Path(c).name if os.sep in c else c for c in cmd[1:]])
+        shown = " ".join(Path(c).name if os.sep in c else c for c in cmd)
         raise RuntimeError(
             f"`{shown}` exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         )
@@ -575,3 +577,305 @@ def compile_once(project: Path, out: Path) -> None:
         text=True,
         check=True,
     )
+
+
+# ---- the same SQL as a dbt project -------------------------------------------------------
+
+
+@dataclass
+class DbtProject:
+    folder: Path
+    models: int
+    sources: int
+    dropped_eowc: int  # EMIT ON WINDOW CLOSE has no dbt-risingwave config: left out
+
+
+def _placeholder(kind: str, name: str) -> str:
+    return f"__bench_{kind}__{name}__"
+
+
+def _dbt_body(query: object, objects: set[str], inputs: set[str]) -> str:
+    """The SELECT of one view with reads of pipeline objects turned into ref() / source()."""
+    from sqlglot import exp
+
+    assert isinstance(query, exp.Expr)
+    tree = query.copy()
+    ctes = {c.alias_or_name for c in tree.find_all(exp.CTE)}
+
+    def target(name: str) -> str | None:
+        if name in ctes or name not in objects:
+            return None
+        return _placeholder("src" if name in inputs else "ref", name)
+
+    for table in list(tree.find_all(exp.Table)):
+        new = target(table.name) if isinstance(table.this, exp.Identifier) else None
+        if new is not None and not table.args.get("db"):
+            table.set("this", exp.to_identifier(new))
+    # TUMBLE(name, ...) / HOP(name, ...) take the relation as a plain first argument
+    for call in list(tree.find_all(exp.Anonymous)):
+        args = call.expressions
+        if str(call.this).upper() in ("TUMBLE", "HOP") and isinstance(args[0], exp.Column):
+            new = target(args[0].name)
+            if new is not None:
+                args[0].replace(exp.column(new))
+    text = tree.sql(dialect="ecomdsl", pretty=True)
+
+    def jinja(m: re.Match[str]) -> str:
+        kind, name = m.group(1), m.group(2)
+        return f"{{{{ source('src', '{name}') }}}}" if kind == "src" else f"{{{{ ref('{name}') }}}}"
+
+    return REF.sub(jinja, text)
+
+
+def _created(statement: object) -> str:
+    """The name a CREATE statement creates (a table's is inside its column schema)."""
+    from sqlglot import exp
+
+    assert isinstance(statement, exp.Create)
+    target = statement.this
+    return str(target.this.name if isinstance(target, exp.Schema) else target.name)
+
+
+def dbt_project(sql_folder: Path, folder: Path) -> DbtProject:
+    """A dbt project with one model per view of ``sql_folder`` (ecomdsl's generated files)."""
+    import sqlglot
+    from sqlglot import exp
+
+    import ecomdsl  # noqa: F401 - registers the "ecomdsl" sqlglot dialect
+
+    statements: list[exp.Create] = []
+    for file in ("create_tables.sql", "create_views.sql"):
+        for s in sqlglot.parse((sql_folder / file).read_text(), read="ecomdsl"):
+            if isinstance(s, exp.Create):
+                statements.append(s)
+    inputs = {_created(s) for s in statements if s.kind in ("TABLE", "SOURCE")}
+    objects = {_created(s) for s in statements}
+    models = folder / "models"
+    models.mkdir(parents=True)
+    n_models = dropped = 0
+    for s in statements:
+        if s.kind != "VIEW":
+            continue
+        props = s.args.get("properties")
+        kinds = {type(p).__name__ for p in (props.expressions if props else [])}
+        materialized = "materialized_view" if "MaterializedProperty" in kinds else "view"
+        dropped += "EmitOnWindowCloseProperty" in kinds
+        body = _dbt_body(s.expression, objects, inputs)
+        name = _created(s)
+        (models / f"{name}.sql").write_text(
+            f"{{{{ config(materialized='{materialized}') }}}}\n\n{body}\n"
+        )
+        n_models += 1
+    tables = "".join(f"      - name: {name}\n" for name in sorted(inputs))
+    (models / "sources.yml").write_text(
+        f"version: 2\n\nsources:\n  - name: src\n    schema: public\n    tables:\n{tables}"
+    )
+    (folder / "dbt_project.yml").write_text(
+        textwrap.dedent(
+            """\
+            name: bench
+            version: "1.0.0"
+            config-version: 2
+            profile: bench
+            model-paths: ["models"]
+            """
+        )
+    )
+    # never connected to: `dbt parse` reads the profile but opens no connection
+    (folder / "profiles.yml").write_text(
+        textwrap.dedent(
+            """\
+            bench:
+              target: dev
+              outputs:
+                dev:
+                  type: risingwave
+                  host: localhost
+                  port: 4566
+                  user: root
+                  pass: ""
+                  dbname: dev
+                  schema: public
+                  threads: 1
+            """
+        )
+    )
+    return DbtProject(folder, n_models, len(inputs), dropped)
+
+
+def dbt_versions(dbt: Path) -> str:
+    """dbt-core and dbt-risingwave versions, read from the dbt environment (no network)."""
+    python = dbt.parent / "python"
+    if not python.exists():
+        return "unknown"
+    code = (
+        "import importlib.metadata as m\n"
+        "print(' '.join(f'{p} {m.version(p)}' for p in ('dbt-core', 'dbt-risingwave')))"
+    )
+    proc = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False)
+    return proc.stdout.strip() or "unknown"
+
+
+def time_dbt_parse(
+    label: str, dbt: Path, project: DbtProject, runs: int, env: dict[str, str]
+) -> Timing:
+    cmd = [
+        str(dbt),
+        *DBT_FLAGS,
+        "parse",
+        "--no-partial-parse",
+        "--project-dir",
+        str(project.folder),
+        "--profiles-dir",
+        str(project.folder),
+    ]
+
+    def once() -> float:
+        shutil.rmtree(project.folder / "target", ignore_errors=True)
+        return run(cmd, project.folder, env)
+
+    timing = repeat(label, runs, once, f"{project.models} models + {project.sources} sources")
+    manifest = json.loads((project.folder / "target" / "manifest.json").read_text())
+    nodes = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    if len(nodes) != project.models:
+        raise RuntimeError(f"dbt parsed {len(nodes)} models, expected {project.models}")
+    return timing
+
+
+# ---- report ------------------------------------------------------------------------------
+
+
+def table(timings: list[Timing]) -> str:
+    lines = [
+        "| what | median s | min s | max s | runs | first run s | notes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for t in timings:
+        first = f"{t.first:.3f}" if t.first is not None else "-"
+        lines.append(
+            f"| {t.label} | {t.median:.3f} | {min(t.times):.3f} | {max(t.times):.3f} "
+            f"| {len(t.times)} | {first} | {t.note} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    from importlib.metadata import version
+
+    return (
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"ecomdsl {version('ecomdsl')}, sqlglot {version('sqlglot')}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per row (default 7)")
+    parser.add_argument(
+        "--objects", type=int, default=1000, help="objects of the synthetic pipeline (1000)"
+    )
+    parser.add_argument(
+        "--dbt",
+        type=Path,
+        default=None,
+        help="the dbt executable (default: benchmarks/.work/dbt-venv/bin/dbt if present)",
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    dbt: Path | None = args.dbt or (DEFAULT_DBT if DEFAULT_DBT.exists() else None)
+    if dbt is not None and not dbt.exists():
+        parser.error(f"--dbt {dbt}: no such file")
+
+    with tempfile.TemporaryDirectory(prefix="ecomdsl-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        # Bytecode goes to a private cache (never next to the sources): the first, untimed
+        # run of each row fills it, the timed runs start warm, as on a developer's machine.
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        timings: list[Timing] = []
+
+        print("ecomdsl, seed pipeline", flush=True)
+        seed = time_compile(
+            "ecomdsl compile (seed, 10 objects)", ROOT, args.runs, "incl. test data INSERTs"
+        )
+        timings.append(seed)
+        imports, import_total = import_profile(ROOT)
+
+        print(f"ecomdsl, synthetic pipeline of {args.objects} objects", flush=True)
+        source, shapes = synthetic_pipeline(args.objects)
+        project = make_project(tmp / "synthetic", source)
+        synthetic_sql = tmp / "synthetic-sql"
+        compile_once(project, synthetic_sql)
+        files = sorted((synthetic_sql / "synthetic").glob("*.sql"))
+        sql_lines = sum(len(f.read_text().splitlines()) for f in files)
+        sql_bytes = sum(f.stat().st_size for f in files)
+        big = time_compile(
+            f"ecomdsl compile ({args.objects} objects)",
+            project,
+            args.runs,
+            f"{sql_lines:,} lines / {sql_bytes:,} bytes of SQL",
+        )
+        timings.append(big)
+        phase_times = phases(project)
+
+        dbt_note = ""
+        if dbt is None:
+            dbt_note = (
+                "dbt comparison skipped: no dbt found. Install it in its own environment "
+                "(see benchmarks/README.md) and pass --dbt PATH_TO_DBT."
+            )
+        else:
+            print("dbt parse", flush=True)
+            env = clean_env(DBT_ENV)
+            seed_sql = tmp / "seed-sql"
+            compile_once(ROOT, seed_sql)
+            seed_dbt = dbt_project(seed_sql / "ecommerce", tmp / "dbt-seed")
+            big_dbt = dbt_project(synthetic_sql / "synthetic", tmp / "dbt-synthetic")
+            timings.append(
+                time_dbt_parse(
+                    f"dbt parse (seed, {seed_dbt.models} models)", dbt, seed_dbt, args.runs, env
+                )
+            )
+            timings.append(
+                time_dbt_parse(f"dbt parse ({big_dbt.models} models)", dbt, big_dbt, args.runs, env)
+            )
+            dbt_note = (
+                f"dbt: {dbt_versions(dbt)}; `dbt parse --no-partial-parse`, no connection. "
+                f"{big_dbt.dropped_eowc} EMIT ON WINDOW CLOSE clauses are not in the dbt models."
+            )
+
+    print()
+    print(f"## Compile time: ecomdsl and dbt ({args.runs} timed runs each, one run)")
+    print()
+    print(table(timings))
+    print()
+    print(f"Machine: {machine()}.")
+    print(
+        "Each run is a fresh process (wall time); the untimed first run warms the bytecode "
+        "and disk caches and is shown as 'first run'."
+    )
+    if dbt_note:
+        print(dbt_note)
+    print()
+    print(f"Synthetic pipeline shapes: {', '.join(f'{k} {v}' for k, v in shapes.items())}.")
+    print()
+    print(f"### In-process phases of ecomdsl compile ({args.objects} objects, one run)")
+    print()
+    print("| phase | s |")
+    print("| --- | ---: |")
+    for phase, seconds in phase_times.items():
+        print(f"| {phase} | {seconds:.3f} |")
+    print()
+    print(f"### Imports of `ecomdsl compile` (seed), top 10 cumulative (all: {import_total:.3f} s)")
+    print()
+    print("| module | cumulative ms | depth |")
+    print("| --- | ---: | ---: |")
+    for cumulative, depth, module in imports:
+        print(f"| {module} | {cumulative / 1000:.1f} | {depth} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -262,6 +262,11 @@ def test_json_on_non_jsonb() -> None:
     assert one_error(mv).message == ".json('a') needs a jsonb value, not varchar"
 
 
+def test_json_key_cannot_be_empty() -> None:
+    mv = MaterializedView("mv", events().select(x=col("payload").json("")))
+    assert one_error(mv).message == ".json() takes a non-empty key name (str), not ''"
+
+
 def test_jsonb_cast_to_varchar_keeps_quotes() -> None:
     mv = MaterializedView("mv", events().select(x=col("payload").cast("varchar")))
     err = one_error(mv)

@@ -415,8 +415,8 @@ class Checker:
         operand = self.expr(e.operand, scope, aggregates=aggs)
         if operand.type not in (SqlType.JSONB, SqlType.UNKNOWN):
             self.error(f".json({e.key!r}) needs a jsonb value, not {operand.type}", e.location)
-        if not isinstance(e.key, str):
-            self.error(f".json() takes a key name (str), not {e.key!r}", e.location)
+        if not isinstance(e.key, str) or not e.key:
+            self.error(f".json() takes a non-empty key name (str), not {e.key!r}", e.location)
         return ir.IJsonText(operand, str(e.key))
 
     def _visit_Func(self, e: d.Func, scope: Scope, aggs: bool) -> ir.IExpr:

@@ -223,7 +223,9 @@ class Emitter:
         )
 
     def visit_IRaw(self, e: ir.IRaw) -> exp.Expr:
-        return _paren(e.node.copy())
+        # operators that use it parenthesise it like any other operand
+        node: exp.Expr = e.node.copy()
+        return node
 
     # ---- queries ----
 
