@@ -148,22 +148,25 @@ def import_profile(project: Path, top: int = 10) -> tuple[list[tuple[int, int, s
 
 
 PHASES_SCRIPT = """
-import json, sys, tempfile, time
+import inspect, json, tempfile, time
 from pathlib import Path
 t0 = time.perf_counter()
 from ecomdsl.compiler import compile_paths, write
 t1 = time.perf_counter()
 out = {"import ecomdsl": t1 - t0}
 root = Path.cwd()
-try:
+paths = [root / "pipelines"]
+try:  # the internal phases; their signatures may change, the public entry point stays
+    import attrs
     from ecomdsl.loader import load_pipelines
     from ecomdsl.model.build import resolve
     from ecomdsl.render import render
-except ImportError:
-    compiled = compile_paths([root / "pipelines"], root)
-    out["load + resolve + render"] = time.perf_counter() - t1
-else:
-    pipelines = load_pipelines([root / "pipelines"])
+
+    t1 = time.perf_counter()
+    if "root" in inspect.signature(load_pipelines).parameters:
+        pipelines = load_pipelines(paths, root)
+    else:
+        pipelines = load_pipelines(paths)
     t2 = time.perf_counter()
     resolved = [resolve(p) for p in pipelines]
     t3 = time.perf_counter()
@@ -173,25 +176,39 @@ else:
     out["load (import the pipeline file)"] = t2 - t1
     out["resolve (check, plan)"] = t3 - t2
     out["render (sqlglot trees to text)"] = t4 - t3
-    compiled = compile_paths([root / "pipelines"], root)
-t5 = time.perf_counter()
+    if any(p.test_data for p in resolved):
+        t5 = time.perf_counter()
+        for p in resolved:
+            render(attrs.evolve(p, test_data=()), root)
+        out["render again, without test-data INSERTs"] = time.perf_counter() - t5
+except Exception as err:
+    out = {"import ecomdsl": out["import ecomdsl"], "phases unavailable": repr(err)}
+    t1 = time.perf_counter()
+    compiled = compile_paths(paths, root)
+    out["load + resolve + render"] = time.perf_counter() - t1
+else:
+    compiled = compile_paths(paths, root)
+t6 = time.perf_counter()
 with tempfile.TemporaryDirectory() as tmp:
     write(Path(tmp), compiled)
-out["write files"] = time.perf_counter() - t5
+out["write files"] = time.perf_counter() - t6
 print(json.dumps(out))
 """
 
 
-def phases(project: Path) -> dict[str, float]:
+def phases(project: Path) -> dict[str, float | str]:
+    """Seconds per phase of one in-process compile (a note instead when they cannot be had)."""
     proc = subprocess.run(
         [sys.executable, "-c", PHASES_SCRIPT],
         cwd=project,
         env=clean_env(),
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
-    result: dict[str, float] = json.loads(proc.stdout.strip().splitlines()[-1])
+    if proc.returncode != 0:
+        return {"failed": proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "?"}
+    result: dict[str, float | str] = json.loads(proc.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -608,9 +625,12 @@ def _dbt_body(query: object, objects: set[str], inputs: set[str]) -> str:
         return _placeholder("src" if name in inputs else "ref", name)
 
     for table in list(tree.find_all(exp.Table)):
-        new = target(table.name) if isinstance(table.this, exp.Identifier) else None
+        name = table.name
+        new = target(name) if isinstance(table.this, exp.Identifier) else None
         if new is not None and not table.args.get("db"):
             table.set("this", exp.to_identifier(new))
+            if not table.alias:  # columns may be qualified by the bare name
+                table.set("alias", exp.TableAlias(this=exp.to_identifier(name)))
     # TUMBLE(name, ...) / HOP(name, ...) take the relation as a plain first argument
     for call in list(tree.find_all(exp.Anonymous)):
         args = call.expressions
@@ -769,6 +789,40 @@ def machine() -> str:
     )
 
 
+def run_dbt(dbt: Path, tmp: Path, synthetic_sql: Path, runs: int) -> tuple[list[Timing], str]:
+    """The two dbt rows and a note; a failing dbt is reported, not fatal."""
+    env = clean_env(DBT_ENV)
+    seed_sql = tmp / "seed-sql"
+    compile_once(ROOT, seed_sql)
+    seed = dbt_project(seed_sql / "ecommerce", tmp / "dbt-seed")
+    big = dbt_project(synthetic_sql / "synthetic", tmp / "dbt-synthetic")
+    timings: list[Timing] = []
+    try:
+        for label, project in (("seed", seed), (f"{big.models} models", big)):
+            timings.append(time_dbt_parse(f"dbt parse ({label})", dbt, project, runs, env))
+    except RuntimeError as err:
+        return timings, f"dbt failed, its remaining rows are missing: {err}"
+    note = (
+        f"dbt: {dbt_versions(dbt)}; `dbt parse --no-partial-parse` with the same SELECT bodies, "
+        f"one model per view, inputs as sources; no connection is opened. dbt only renders and "
+        f"reads ref()/source(): it checks no column or type. The {big.dropped_eowc} "
+        "EMIT ON WINDOW CLOSE clauses are left out of the dbt models."
+    )
+    return timings, note
+
+
+def _cell(value: float | str | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if isinstance(value, float) else value.replace("|", "/")
+
+
+def markdown_rows(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=7, help="timed runs per row (default 7)")
@@ -784,8 +838,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    if args.objects < 50:
+        parser.error("--objects must be at least 50")
     dbt: Path | None = args.dbt or (DEFAULT_DBT if DEFAULT_DBT.exists() else None)
-    if dbt is not None and not dbt.exists():
+    if dbt is not None and not dbt.is_file():
         parser.error(f"--dbt {dbt}: no such file")
 
     with tempfile.TemporaryDirectory(prefix="ecomdsl-bench-") as tmp_name:
@@ -797,11 +853,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         timings: list[Timing] = []
 
         print("ecomdsl, seed pipeline", flush=True)
-        seed = time_compile(
-            "ecomdsl compile (seed, 10 objects)", ROOT, args.runs, "incl. test data INSERTs"
+        timings.append(
+            time_compile(
+                "ecomdsl compile (seed, 10 objects)",
+                ROOT,
+                args.runs,
+                "3 inputs + 7 views; also renders the test-data INSERTs",
+            )
         )
-        timings.append(seed)
         imports, import_total = import_profile(ROOT)
+        seed_phases = phases(ROOT)
 
         print(f"ecomdsl, synthetic pipeline of {args.objects} objects", flush=True)
         source, shapes = synthetic_pipeline(args.objects)
@@ -811,69 +872,59 @@ def main(argv: Sequence[str] | None = None) -> int:
         files = sorted((synthetic_sql / "synthetic").glob("*.sql"))
         sql_lines = sum(len(f.read_text().splitlines()) for f in files)
         sql_bytes = sum(f.stat().st_size for f in files)
-        big = time_compile(
-            f"ecomdsl compile ({args.objects} objects)",
-            project,
-            args.runs,
-            f"{sql_lines:,} lines / {sql_bytes:,} bytes of SQL",
+        timings.append(
+            time_compile(
+                f"ecomdsl compile ({args.objects} objects)",
+                project,
+                args.runs,
+                f"writes {sql_lines:,} lines / {sql_bytes:,} bytes of SQL; "
+                f"pipeline file {len(source.splitlines()):,} lines",
+            )
         )
-        timings.append(big)
-        phase_times = phases(project)
+        big_phases = phases(project)
 
-        dbt_note = ""
         if dbt is None:
             dbt_note = (
-                "dbt comparison skipped: no dbt found. Install it in its own environment "
+                "dbt comparison skipped: no dbt found. Install dbt in its own environment "
                 "(see benchmarks/README.md) and pass --dbt PATH_TO_DBT."
             )
         else:
             print("dbt parse", flush=True)
-            env = clean_env(DBT_ENV)
-            seed_sql = tmp / "seed-sql"
-            compile_once(ROOT, seed_sql)
-            seed_dbt = dbt_project(seed_sql / "ecommerce", tmp / "dbt-seed")
-            big_dbt = dbt_project(synthetic_sql / "synthetic", tmp / "dbt-synthetic")
-            timings.append(
-                time_dbt_parse(
-                    f"dbt parse (seed, {seed_dbt.models} models)", dbt, seed_dbt, args.runs, env
-                )
-            )
-            timings.append(
-                time_dbt_parse(f"dbt parse ({big_dbt.models} models)", dbt, big_dbt, args.runs, env)
-            )
-            dbt_note = (
-                f"dbt: {dbt_versions(dbt)}; `dbt parse --no-partial-parse`, no connection. "
-                f"{big_dbt.dropped_eowc} EMIT ON WINDOW CLOSE clauses are not in the dbt models."
-            )
+            dbt_timings, dbt_note = run_dbt(dbt, tmp, synthetic_sql, args.runs)
+            timings += dbt_timings
 
     print()
-    print(f"## Compile time: ecomdsl and dbt ({args.runs} timed runs each, one run)")
+    print(f"## Compile time: ecomdsl and dbt side by side ({args.runs} timed runs per row)")
     print()
     print(table(timings))
     print()
     print(f"Machine: {machine()}.")
     print(
-        "Each run is a fresh process (wall time); the untimed first run warms the bytecode "
-        "and disk caches and is shown as 'first run'."
+        "Each run is a fresh process, wall time; an untimed first run (shown) warms the "
+        "bytecode and disk caches."
     )
-    if dbt_note:
-        print(dbt_note)
+    print(dbt_note)
     print()
     print(f"Synthetic pipeline shapes: {', '.join(f'{k} {v}' for k, v in shapes.items())}.")
     print()
-    print(f"### In-process phases of ecomdsl compile ({args.objects} objects, one run)")
+    print("### In-process phases of `ecomdsl compile` (one run each, seconds)")
     print()
-    print("| phase | s |")
-    print("| --- | ---: |")
-    for phase, seconds in phase_times.items():
-        print(f"| {phase} | {seconds:.3f} |")
+    names = list(dict.fromkeys([*seed_phases, *big_phases]))
+    rows = [
+        [
+            name.strip(),
+            *(_cell(p.get(name)) for p in (seed_phases, big_phases)),
+        ]
+        for name in names
+    ]
+    print(markdown_rows(["phase", "seed", f"{args.objects} objects"], rows))
     print()
-    print(f"### Imports of `ecomdsl compile` (seed), top 10 cumulative (all: {import_total:.3f} s)")
+    print("### Imports of `ecomdsl compile` (seed): top 10 by cumulative time")
     print()
-    print("| module | cumulative ms | depth |")
-    print("| --- | ---: | ---: |")
-    for cumulative, depth, module in imports:
-        print(f"| {module} | {cumulative / 1000:.1f} | {depth} |")
+    print(f"All imports together: {import_total:.3f} s (`python -X importtime`, warm bytecode).")
+    print()
+    rows = [[module, f"{cum / 1000:.1f}", str(depth)] for cum, depth, module in imports]
+    print(markdown_rows(["module", "cumulative ms", "nesting"], rows))
     return 0
 
 

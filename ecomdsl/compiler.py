@@ -40,7 +40,7 @@ def compile_pipelines(pipelines: list[Pipeline], root: Path) -> Compiled:
 
 
 def compile_paths(paths: list[Path], root: Path) -> Compiled:
-    pipelines = load_pipelines(paths)
+    pipelines = load_pipelines(paths, root)
     if not pipelines:
         shown = ", ".join(str(p) for p in paths)
         raise LoadError(
