@@ -18,6 +18,7 @@ from ecomdsl import (
     count,
     func,
     interval,
+    max_,
     raw,
     ref,
     sum_,
@@ -399,3 +400,88 @@ def test_test_data_generator_failure_is_reported() -> None:
             err.diagnostics[0].message
             == "test data of 't': the generator raised RuntimeError: boom"
         )
+
+
+def test_column_of_a_relation_the_query_does_not_read() -> None:
+    e, p = events(), products()
+    mv = MaterializedView("mv", e.select(x=p.c.price))
+    err = one_error(mv)
+    assert (
+        err.message
+        == "column 'price' of 'products' is not available here (this query reads 'events')"
+    )
+
+
+def test_arithmetic_on_wrong_types() -> None:
+    mv = MaterializedView("mv", events().select(x=col("user_id") + 1))
+    assert one_error(mv).message == "cannot apply '+' to varchar and int"
+
+
+def test_join_key_types_and_how() -> None:
+    a = Table("a", {"id": "int"})
+    b = Table("b", {"id": "varchar"})
+    errors = errors_of(MaterializedView("mv", Join(a, b, on="id", how="right").select(a.c.id)))  # type: ignore[arg-type]
+    assert [e.message for e in errors] == [
+        "Join(how='right'): use 'inner' or 'left'",
+        "join key 'id' has type int on the left and varchar on the right",
+    ]
+
+
+def test_zscore_value_and_frame() -> None:
+    hourly = (
+        Tumble(events(), "event_time", size="1 hour")
+        .group_by(hour=col("window_start"))
+        .agg(n=count(), label=max_(col("user_id")))
+    )
+    errors = errors_of(
+        MaterializedView("z1", ZScore(hourly, value="label", order_by="hour")),
+        MaterializedView(
+            "z2",
+            ZScore(hourly, value="n", order_by="hour", lookback="1 day", exclude_recent="2 days"),
+        ),
+    )
+    assert [(e.obj, e.message) for e in errors] == [
+        ("z1", "ZScore(value='label') must be numeric; it is varchar"),
+        ("z2", "ZScore: exclude_recent '2 days' must be shorter than lookback '1 day'"),
+    ]
+
+
+def test_funnel_stage_count_and_duplicates() -> None:
+    e = events()
+    errors = errors_of(
+        MaterializedView("f1", Funnel(e, session="session_id", step="event_type", stages=["a"])),
+        MaterializedView(
+            "f2", Funnel(e, session="session_id", step="event_type", stages=["a", "a"])
+        ),
+    )
+    assert [(x.obj, x.message) for x in errors][:2] == [
+        ("f1", "Funnel needs at least two stages"),
+        ("f2", "Funnel: duplicate stage 'a'"),
+    ]
+
+
+def test_raw_aggregate_and_unknown_qualifier() -> None:
+    e = events()
+    errors = errors_of(
+        MaterializedView("r1", e.group_by("user_id").agg(n=raw("count(*)", "bigint"))),
+        MaterializedView("r2", e.select(x=raw("p.amount", "numeric"))),
+    )
+    assert [(x.obj, x.message) for x in errors] == [
+        ("r1", "raw('count(*)'): use the aggregate builders, not raw SQL aggregates"),
+        ("r2", "raw('p.amount'): unknown qualifier 'p' (this query reads 'events')"),
+    ]
+
+
+def test_kafka_options() -> None:
+    from ecomdsl import Kafka
+
+    s = Stream(
+        "s",
+        {"ts": "timestamp"},
+        event_time="ts",
+        connector=Kafka(topic="t", bootstrap_servers="b:1", options={"Bad Key": "x", "topic": "u"}),
+    )
+    assert [e.message for e in errors_of(s)] == [
+        "Kafka option name 'Bad Key' must be dotted lower-case words (e.g. scan.startup.mode)",
+        "Kafka option 'topic' is given twice",
+    ]

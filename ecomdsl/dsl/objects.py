@@ -99,7 +99,7 @@ class Stream(PipelineObject):
     name: str
     columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_columns)
     event_time: str
-    watermark: str | None = "0 seconds"
+    watermark: str | None = None
     connector: Kafka | None = None
     doc: str | None = None
     location: SourceLocation = attrs.field(factory=_loc, repr=False)

@@ -504,6 +504,8 @@ def _is_string_literal(e: ir.IExpr) -> bool:
 def contains_aggregate(e: ir.IExpr) -> bool:
     if isinstance(e, ir.IAgg):
         return True
+    if isinstance(e, ir.IRaw):  # refused by check_raw already; do not report it twice
+        return e.node.find(exp.AggFunc) is not None
     return any(contains_aggregate(c) for c in children(e))
 
 
