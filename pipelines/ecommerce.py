@@ -154,7 +154,7 @@ revenue_tracker = MaterializedView(
         purchase_count=count(),
         unique_customers=count_distinct(col("user_id")),
         total_revenue=sum_(col("event_data").json("total_amount", "numeric")),
-        items_sold=sum_(col("event_data").json("item_count", "bigint")),
+        items_sold=sum_(col("event_data").json("item_count", "int")),
     ),
     doc=(
         "Revenue over the last hour, refreshed every 5 minutes: purchases, customers, revenue "

@@ -190,7 +190,7 @@ SELECT
   COUNT(*) AS purchase_count,
   COUNT(DISTINCT user_id) AS unique_customers,
   SUM(CAST(event_data ->> 'total_amount' AS DECIMAL)) AS total_revenue,
-  SUM(CAST(event_data ->> 'item_count' AS BIGINT)) AS items_sold
+  SUM(CAST(event_data ->> 'item_count' AS INT)) AS items_sold
 FROM HOP(user_events_watermarked, event_time, INTERVAL '5 MINUTES', INTERVAL '1 HOUR')
 WHERE
   event_type = 'purchase'
