@@ -516,12 +516,18 @@ CYCLE = [
 CHAIN_DEPTH = 12
 
 
-def synthetic_pipeline(
-    n_objects: int, skip: frozenset[str] = frozenset()
-) -> tuple[str, dict[str, int]]:
-    """Python source of a pipeline with ``n_objects`` objects, and how many of each shape."""
+@dataclass
+class Synthetic:
+    source: str  # the pipeline file
+    shapes: dict[str, int]  # objects per shape
+    depth: int  # the longest chain of reads, input to the deepest view
+
+
+def synthetic_pipeline(n_objects: int) -> Synthetic:
+    """A pipeline file with ``n_objects`` objects of varied shapes."""
     parts = [HEADER.format(n=n_objects)]
     names = list(INPUTS)
+    levels = {name: 0 for name in INPUTS} | {"events": 1}
     shapes: dict[str, int] = {"inputs and the events view": len(INPUTS)}
     chain_tip: str | None = None  # the newest object of the current chain
     depth = 0
@@ -540,41 +546,42 @@ def synthetic_pipeline(
             shape = "on_view"
         if shape == "mv_join" and len(finished_chains) < 2:
             shape = "agg"
-        if shape in skip:
-            continue
         kind, extra = "MaterializedView", ""
+        reads = ["events"]
         if shape in PLAIN_SHAPES:
             query = PLAIN_SHAPES[shape](i)
+            reads = ["orders"] if shape in ("tumble", "join", "clicks") else reads
         elif shape == "tumble_eowc":
-            query, extra = _tumble(i), ", emit_on_window_close=True"
+            query, extra, reads = _tumble(i), ", emit_on_window_close=True", ["orders"]
         elif shape == "chain":
             if chain_tip is None or depth >= CHAIN_DEPTH:
                 if chain_tip is not None:
                     finished_chains.append(chain_tip)
                 query, depth = _chain_base(i), 1
             else:
-                query, depth = _chain(chain_tip, i), depth + 1
+                query, depth, reads = _chain(chain_tip, i), depth + 1, [chain_tip]
             chain_tip = name
         elif shape == "mv_join":
             left, right = finished_chains[-1], finished_chains[-2 - i % (len(finished_chains) - 1)]
-            query = _mv_join(left, right)
+            query, reads = _mv_join(left, right), [left, right]
         elif shape == "zscore":
             query = _zscore(i)
         elif shape == "funnel":
             query = _funnel(i)
         elif shape == "view":
-            kind, query, pending_view = "View", _view(i), name
+            kind, query, pending_view, reads = "View", _view(i), name, ["orders"]
         else:  # on_view
             assert pending_view is not None
-            query, pending_view = _on_view(pending_view, i), None
+            query, reads, pending_view = _on_view(pending_view, i), [pending_view], None
         doc = f', doc="Shape {shape}, number {i}."' if i % 3 == 0 else ""
         body = textwrap.indent(query, "    ")
         parts.append(f'{name} = {kind}(\n    "{name}_{shape}",\n{body}{extra}{doc},\n)\n')
         names.append(name)
+        levels[name] = 1 + max(levels[r] for r in reads)
         shapes[shape] = shapes.get(shape, 0) + 1
     listed = "".join(f"        {n},\n" for n in names)
     parts.append(f'pipeline = Pipeline(\n    "synthetic",\n    objects=[\n{listed}    ],\n)\n')
-    return "\n".join(parts), shapes
+    return Synthetic("\n".join(parts), shapes, max(levels.values()))
 
 
 def make_project(folder: Path, source: str) -> Path:
@@ -779,6 +786,11 @@ def table(timings: list[Timing]) -> str:
     return "\n".join(lines)
 
 
+def load_average() -> str:
+    """The 1-minute load average (other work on the machine makes the numbers noisy)."""
+    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "?"
+
+
 def machine() -> str:
     from importlib.metadata import version
 
@@ -844,6 +856,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if dbt is not None and not dbt.is_file():
         parser.error(f"--dbt {dbt}: no such file")
 
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="ecomdsl-bench-") as tmp_name:
         tmp = Path(tmp_name)
         # Bytecode goes to a private cache (never next to the sources): the first, untimed
@@ -865,8 +878,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed_phases = phases(ROOT)
 
         print(f"ecomdsl, synthetic pipeline of {args.objects} objects", flush=True)
-        source, shapes = synthetic_pipeline(args.objects)
-        project = make_project(tmp / "synthetic", source)
+        synthetic = synthetic_pipeline(args.objects)
+        project = make_project(tmp / "synthetic", synthetic.source)
         synthetic_sql = tmp / "synthetic-sql"
         compile_once(project, synthetic_sql)
         files = sorted((synthetic_sql / "synthetic").glob("*.sql"))
@@ -878,7 +891,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 project,
                 args.runs,
                 f"writes {sql_lines:,} lines / {sql_bytes:,} bytes of SQL; "
-                f"pipeline file {len(source.splitlines()):,} lines",
+                f"pipeline file {len(synthetic.source.splitlines()):,} lines",
             )
         )
         big_phases = phases(project)
@@ -898,14 +911,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(table(timings))
     print()
-    print(f"Machine: {machine()}.")
+    print(f"Machine: {machine()}; load average {load_before} before, {load_average()} after.")
     print(
         "Each run is a fresh process, wall time; an untimed first run (shown) warms the "
         "bytecode and disk caches."
     )
     print(dbt_note)
     print()
-    print(f"Synthetic pipeline shapes: {', '.join(f'{k} {v}' for k, v in shapes.items())}.")
+    shapes = ", ".join(f"{k} {v}" for k, v in synthetic.shapes.items())
+    print(f"Synthetic pipeline: {shapes}; longest read path {synthetic.depth} objects deep.")
     print()
     print("### In-process phases of `ecomdsl compile` (one run each, seconds)")
     print()
