@@ -129,14 +129,25 @@ IMPORTTIME_LINE = re.compile(r"import time:\s+(\d+)\s+\|\s+(\d+)\s+\|(\s*)(\S+)"
 def import_profile(project: Path, top: int = 10) -> tuple[list[tuple[int, int, str]], float]:
     """Top ``top`` imports by cumulative time in an ``ecomdsl compile`` run, and the total."""
     with tempfile.TemporaryDirectory(prefix="ecomdsl-bench-imp-") as out:
-        proc = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "ecomdsl.cli", "compile", "--out", out],
-            cwd=project,
-            env=clean_env(),
-            capture_output=True,
-            text=True,
-            check=True,
+        via_main = (
+            "import sys; from ecomdsl.cli import main; "
+            f"sys.argv = ['ecomdsl', 'compile', '--out', {out!r}]; main()"
         )
+        for how in (["-m", "ecomdsl.cli", "compile", "--out", out], ["-c", via_main]):
+            proc = subprocess.run(
+                [sys.executable, "-X", "importtime", *how],
+                cwd=project,
+                env=clean_env(),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if proc.returncode == 0:
+                break
+        else:
+            raise RuntimeError(
+                f"ecomdsl compile under -X importtime failed:\n{proc.stderr[-3000:]}"
+            )
     rows: list[tuple[int, int, str]] = []
     for line in proc.stderr.splitlines():
         m = IMPORTTIME_LINE.match(line)

@@ -207,11 +207,12 @@ def test_integer_division_is_refused() -> None:
 
 
 def test_ambiguous_column_in_join() -> None:
-    e, p = events(), products()
-    mv = MaterializedView("mv", Join(e, p, on="product_id").select("product_id"))
-    err = one_error(mv)
-    assert err.message == "column 'product_id' is ambiguous: it is in events and products"
-    assert err.hint == "say which one: events.c.product_id, products.c.product_id"
+    e = events()
+    p = Table("products", {"product_id": "varchar", "amount": "numeric"})
+    mv = MaterializedView("mv", Join(e, p, on="product_id").select("product_id", "amount"))
+    err = one_error(mv)  # the key column means the left one; `amount` is ambiguous
+    assert err.message == "column 'amount' is ambiguous: it is in events and products"
+    assert err.hint == "say which one: events.c.amount, products.c.amount"
 
 
 def test_join_key_missing_on_one_side() -> None:

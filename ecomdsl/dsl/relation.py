@@ -145,9 +145,10 @@ class Join(Relation):
     """``left [INNER|LEFT] JOIN right ON ...``.
 
     ``on`` is a column name (or list of names) present on both sides, compared for
-    equality, or a predicate using ``left.c.x`` / ``right.c.y``. The output has the left
-    side's columns, then the right side's columns not already present by name; pick and
-    rename with ``.select()``.
+    equality, or a predicate using ``left.c.x`` / ``right.c.y``. A bare key name then means
+    the left side's column; any other name on both sides must be qualified
+    (``right.c.name``). Without a ``.select()``, the output has the left side's columns, then
+    the right side's columns not already present by name.
 
     Example::
 

@@ -211,6 +211,7 @@ class IWindowTable:
     table: str
     time_column: str
     intervals: tuple[Interval, ...]
+    time_type: SqlType = SqlType.TIMESTAMP  # of window_start/window_end
 
 
 @attrs.frozen

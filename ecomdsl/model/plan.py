@@ -271,6 +271,8 @@ class Planner:
         rp, rs, re_, right_filters = self._join_side(j.right, "join_right", taken)
         if j.how not in ("inner", "left"):
             self.error(f"Join(how={j.how!r}): use 'inner' or 'left'", j.location)
+        if isinstance(j.on, tuple):  # a bare key name means the left side's column
+            le = attrs.evolve(le, preferred=frozenset(j.on))
         scope: Scope = (le, re_)
         conditions: list[ir.IExpr] = []
         if isinstance(j.on, tuple):
@@ -352,7 +354,7 @@ class Planner:
             ir.Column("window_end", time_type),
         )
         entry = ScopeEntry(None, f"{func}({table})", ir.Schema(columns, schema.open), p.lineage)
-        source = ir.IWindowTable(func, table, str(rel.time_column), tuple(intervals))
+        source = ir.IWindowTable(func, table, str(rel.time_column), tuple(intervals), time_type)
         return Partial(p.ctes, source, (entry,), lineage=p.lineage)
 
     def _plan_Hop(self, h: r.Hop) -> Partial:

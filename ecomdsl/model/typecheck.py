@@ -41,6 +41,8 @@ class ScopeEntry:
     label: str  # how errors name it
     schema: ir.Schema
     lineage: frozenset[int]  # ids of the builder relations whose columns it exposes
+    # names this entry answers for when several entries have them (a join's `on` columns)
+    preferred: frozenset[str] = frozenset()
 
 
 Scope = tuple[ScopeEntry, ...]
@@ -254,6 +256,9 @@ class Checker:
                 )
                 return ir.IColumn(ref.name, None, SqlType.UNKNOWN)
         found = [(e, c) for e in entries if (c := e.schema.get(ref.name)) is not None]
+        if len(found) > 1:
+            preferred = [(e, c) for e, c in found if ref.name in e.preferred]
+            found = preferred if len(preferred) == 1 else found
         if len(found) == 1:
             entry, column = found[0]
             return ir.IColumn(column.name, entry.qualifier, column.type)

@@ -24,6 +24,10 @@ from ecomdsl.sql.dialect import (
 )
 from ecomdsl.types import SqlType
 
+# facts the batch lowering needs, carried on nodes as sqlglot meta (not part of equality)
+INTEGER_DIVISION = "ecomdsl_integer_division"
+WINDOW_TIME_TYPE = "ecomdsl_window_time_type"
+
 # canonical sqlglot type for each RisingWave type (built the way the parser builds them)
 _TYPE_TEXT = {
     SqlType.SMALLINT: "SMALLINT",
@@ -145,7 +149,9 @@ class Emitter:
         node = _BINARY[e.op]
         if e.op == "/":
             # operand types are known: typed=True keeps sqlglot from adding its own casts
-            return exp.Div(this=_paren(left), expression=_paren(right), typed=True, safe=False)
+            div = exp.Div(this=_paren(left), expression=_paren(right), typed=True, safe=False)
+            div.meta[INTEGER_DIVISION] = e.type in (SqlType.SMALLINT, SqlType.INT, SqlType.BIGINT)
+            return div
         if e.op in ("AND", "OR"):
             return node(
                 this=_paren_if(left, exp.Or if e.op == "AND" else None),
@@ -238,7 +244,9 @@ class Emitter:
         if isinstance(s, ir.IWindowTable):
             args: list[exp.Expr] = [column(s.table), column(s.time_column)]
             args += [interval(i) for i in s.intervals]
-            return exp.Table(this=exp.Anonymous(this=s.func, expressions=args))
+            window = exp.Anonymous(this=s.func, expressions=args)
+            window.meta[WINDOW_TIME_TYPE] = s.time_type.value
+            return exp.Table(this=window)
         raise TypeError(s)
 
     def block(self, b: ir.Block) -> exp.Select:

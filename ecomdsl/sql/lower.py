@@ -1,0 +1,244 @@
+"""Streaming AST -> batch AST: the same result on the same rows, on DuckDB or PostgreSQL.
+
+A materialized view's final contents, once all data is in, are a batch query over the rows
+that survived the watermark. This module rewrites the trees ecomdsl emits for RisingWave
+into ordinary SQL with that meaning; `docs/semantics.md` lists every difference and how it
+is modelled here:
+
+- ``HOP``/``TUMBLE`` become subqueries that expand each row into its windows, aligned to the
+  Unix epoch (``time_bucket`` on DuckDB, ``date_bin`` on PostgreSQL, plus
+  ``generate_series`` for HOP).
+- Materialized views become tables created from their query after the data is loaded;
+  ``EMIT ON WINDOW CLOSE`` keeps only the windows the final watermark closed.
+- Watermarks, ``APPEND ONLY`` and connector options leave the DDL; the watermark is applied
+  when rows are loaded (`ecomdsl.engines.data`).
+- ``NOW()`` is bound to a fixed instant; window functions with ORDER BY and no frame get
+  RisingWave's default frame (ROWS, not RANGE).
+- Money stays exact (``DECIMAL(38, 10)`` on DuckDB, whose default is ``DECIMAL(18, 3)``);
+  integer division stays integer division on DuckDB (``//``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from sqlglot import exp
+
+from ecomdsl.errors import EcomdslError
+from ecomdsl.sql.dialect import AppendOnlyProperty, EmitOnWindowCloseProperty, OnConflictProperty
+from ecomdsl.sql.emit import INTEGER_DIVISION, WINDOW_TIME_TYPE, identifier
+
+Target = Literal["duckdb", "postgres"]
+TARGETS: tuple[Target, ...] = ("duckdb", "postgres")
+EPOCH = "1970-01-01 00:00:00"
+DUCKDB_DECIMAL = (38, 10)
+
+
+class LoweringError(EcomdslError):
+    """A construct whose batch meaning ecomdsl cannot model."""
+
+
+def _datatype(target: Target, dtype: exp.DataType) -> exp.DataType:
+    if target == "duckdb":
+        if dtype.this == exp.DType.DECIMAL and not dtype.expressions:
+            precision, scale = DUCKDB_DECIMAL
+            return exp.DataType.build(f"DECIMAL({precision}, {scale})", dialect="duckdb")
+        if dtype.this == exp.DType.JSONB:
+            return exp.DataType.build("JSON", dialect="duckdb")
+    return dtype
+
+
+def _types(node: exp.Expr, target: Target) -> exp.Expr:
+    if isinstance(node, exp.DataType):
+        return _datatype(target, node)
+    return node
+
+
+# ---- DDL ---------------------------------------------------------------------------------
+
+
+def lower_table(create: exp.Create, target: Target) -> exp.Create:
+    """CREATE TABLE/SOURCE -> a plain CREATE TABLE (no watermark, keys or connector).
+
+    Primary keys are dropped because the loader already applied RisingWave's upsert
+    (last write wins); the watermark is applied by the loader too.
+    """
+    create = create.copy()
+    schema = create.this
+    assert isinstance(schema, exp.Schema)
+    kept: list[exp.Expr] = []
+    for item in schema.expressions:
+        if isinstance(item, exp.WatermarkColumnConstraint | exp.PrimaryKey):
+            continue
+        if isinstance(item, exp.ColumnDef):
+            item.set("constraints", None)
+            item.set("kind", _datatype(target, item.args["kind"]))
+        kept.append(item)
+    schema.set("expressions", kept)
+    create.set("kind", "TABLE")
+    create.set("properties", None)
+    create.comments = None
+    return create
+
+
+def lower_view(
+    create: exp.Create,
+    target: Target,
+    *,
+    watermark_cutoff: dt.datetime | None = None,
+    now: dt.datetime,
+) -> exp.Create:
+    """CREATE MATERIALIZED VIEW -> CREATE TABLE ... AS (after the data is loaded);
+    CREATE VIEW stays a view. EMIT ON WINDOW CLOSE keeps closed windows only."""
+    create = create.copy()
+    props = create.args.get("properties")
+    expressions = list(props.expressions) if props else []
+    materialized = any(isinstance(p, exp.MaterializedProperty) for p in expressions)
+    eowc = any(isinstance(p, EmitOnWindowCloseProperty) for p in expressions)
+    query = lower_query(create.expression, target, now=now)
+    if eowc:
+        query = _closed_windows_only(create, query, watermark_cutoff)
+    create.set("expression", query)
+    create.set("properties", None)
+    create.set("kind", "TABLE" if materialized else "VIEW")
+    create.comments = None
+    return create
+
+
+def _closed_windows_only(
+    create: exp.Create, query: exp.Expr, cutoff: dt.datetime | None
+) -> exp.Expr:
+    outputs = [e.alias_or_name for e in query.expressions] if isinstance(query, exp.Select) else []
+    if "window_end" not in outputs:
+        raise LoweringError(
+            f"{create.this.name}: EMIT ON WINDOW CLOSE without a window_end column cannot be run "
+            "in batch; group by window_start, window_end"
+        )
+    closed: exp.Expr = (
+        exp.false()
+        if cutoff is None
+        else exp.LTE(this=exp.column("window_end"), expression=_timestamp(cutoff))
+    )
+    return (
+        exp.select(exp.Star())
+        .from_(exp.Subquery(this=query, alias=exp.TableAlias(this=identifier("eowc"))))
+        .where(closed)
+    )
+
+
+# ---- queries -----------------------------------------------------------------------------
+
+
+def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime) -> exp.Expr:
+    """The batch equivalent of a streaming SELECT."""
+
+    def rewrite(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous):
+            name = node.this.name.upper()
+            if name in ("HOP", "TUMBLE"):
+                return _window_table(node, target)
+        if isinstance(node, exp.Window):
+            return _explicit_frame(node)
+        if isinstance(node, exp.CurrentTimestamp) or (
+            isinstance(node, exp.Anonymous) and node.name.upper() in ("NOW", "PROCTIME")
+        ):
+            return _timestamp(now, tz=True)
+        if isinstance(node, exp.Div) and target == "duckdb" and node.meta.get(INTEGER_DIVISION):
+            return exp.IntDiv(this=node.this, expression=node.expression)
+        if isinstance(node, AppendOnlyProperty | OnConflictProperty):
+            return node
+        return _types(node, target)
+
+    return query.copy().transform(rewrite, copy=False)
+
+
+def _explicit_frame(window: exp.Window) -> exp.Window:
+    # RisingWave: ORDER BY without a frame means ROWS UNBOUNDED PRECEDING..CURRENT ROW;
+    # PostgreSQL and DuckDB default to RANGE, which differs on ties.
+    if window.args.get("order") is not None and window.args.get("spec") is None:
+        window.set(
+            "spec",
+            exp.WindowSpec(
+                kind="ROWS", start="UNBOUNDED", start_side="PRECEDING", end="CURRENT ROW"
+            ),
+        )
+    return window
+
+
+def _timestamp(value: dt.datetime, tz: bool = False) -> exp.Expr:
+    text = value.isoformat(sep=" ")
+    return exp.Cast(
+        this=exp.Literal.string(text), to=exp.DataType.build("TIMESTAMPTZ" if tz else "TIMESTAMP")
+    )
+
+
+def _bucket(target: Target, size: exp.Expr, column: exp.Expr, origin: exp.Expr) -> exp.Expr:
+    name = "TIME_BUCKET" if target == "duckdb" else "DATE_BIN"
+    return exp.Anonymous(this=name, expressions=[size.copy(), column.copy(), origin.copy()])
+
+
+def _window_table(table: exp.Table, target: Target) -> exp.Expr:
+    """``HOP(t, c, hop, size[, offset])`` / ``TUMBLE(t, c, size[, offset])`` as a subquery
+    that gives every row of ``t`` once per window containing it, plus window_start/end."""
+    fn = table.this
+    args = list(fn.expressions)
+    source, column = args[0], args[1]
+    is_hop = fn.name.upper() == "HOP"
+    hop, size = (args[2], args[3]) if is_hop else (args[2], args[2])
+    offset = (
+        args[4] if is_hop and len(args) > 4 else (args[3] if not is_hop and len(args) > 3 else None)
+    )
+    time_type = fn.meta.get(WINDOW_TIME_TYPE, "timestamp")
+    tz = time_type == "timestamptz"
+    origin: exp.Expr = exp.Cast(
+        this=exp.Literal.string(EPOCH + ("+00" if tz else "")),
+        to=exp.DataType.build("TIMESTAMPTZ" if tz else "TIMESTAMP"),
+    )
+    if offset is not None:
+        origin = exp.Add(this=origin, expression=offset.copy())
+    table_name = source.name
+    alias = table.alias or table_name
+    rows = exp.Column(this=exp.Star(), table=identifier(table_name))
+    time_col = exp.Column(this=identifier(column.name), table=identifier(table_name))
+    not_null = exp.Not(this=exp.Is(this=time_col.copy(), expression=exp.Null()))
+    if not is_hop:
+        start = _bucket(target, size, time_col, origin)
+        select = (
+            exp.select(
+                rows,
+                exp.alias_(start, identifier("window_start")),
+                exp.alias_(
+                    exp.Add(this=start.copy(), expression=size.copy()), identifier("window_end")
+                ),
+            )
+            .from_(exp.Table(this=identifier(table_name)))
+            .where(not_null)
+        )
+    else:
+        last = _bucket(target, hop, time_col, origin)
+        first = exp.Add(
+            this=exp.Sub(this=last.copy(), expression=size.copy()), expression=hop.copy()
+        )
+        series: exp.Expr = exp.Anonymous(
+            this="GENERATE_SERIES", expressions=[first, last, hop.copy()]
+        )
+        if target == "duckdb":
+            series = exp.Unnest(expressions=[series])
+        inner = (
+            exp.select(rows, exp.alias_(series, identifier("window_start")))
+            .from_(exp.Table(this=identifier(table_name)))
+            .where(not_null)
+        )
+        expanded = identifier("hop_rows")
+        select = exp.select(
+            exp.Column(this=exp.Star(), table=expanded.copy()),
+            exp.alias_(
+                exp.Add(
+                    this=exp.Column(this=identifier("window_start"), table=expanded.copy()),
+                    expression=size.copy(),
+                ),
+                identifier("window_end"),
+            ),
+        ).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=expanded)))
+    return exp.Subquery(this=select, alias=exp.TableAlias(this=identifier(alias)))

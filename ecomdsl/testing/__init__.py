@@ -1,0 +1,1 @@
+"""Helpers for testing pipelines against real database engines (no mocks)."""
