@@ -26,8 +26,13 @@ from typing import Literal
 from sqlglot import exp
 
 from ecomdsl.errors import EcomdslError
-from ecomdsl.sql.dialect import AppendOnlyProperty, EmitOnWindowCloseProperty, OnConflictProperty
-from ecomdsl.sql.emit import INTEGER_DIVISION, WINDOW_TIME_TYPE, identifier
+from ecomdsl.sql.dialect import (
+    AppendOnlyProperty,
+    EmitOnWindowCloseProperty,
+    OnConflictProperty,
+    identifier,
+)
+from ecomdsl.sql.emit import INTEGER_DIVISION, WINDOW_TIME_TYPE
 
 Target = Literal["duckdb", "postgres"]
 TARGETS: tuple[Target, ...] = ("duckdb", "postgres")

@@ -1,0 +1,1 @@
+"""Run compiled pipelines on batch engines (DuckDB in-process, PostgreSQL over psycopg)."""

@@ -1,0 +1,41 @@
+"""DuckDB, in-process: the zero-setup engine behind `ecomdsl run`.
+
+DuckDB is imported only when this engine is created, so compiling never pays for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ecomdsl.errors import EcomdslError
+from ecomdsl.sql.lower import Target
+
+
+class DuckDBEngine:
+    target: Target = "duckdb"
+
+    def __init__(self, database: str = ":memory:", threads: int | None = None) -> None:
+        try:
+            import duckdb
+        except ImportError as err:  # pragma: no cover - duckdb is a dependency
+            raise EcomdslError("DuckDB is not installed: pip install duckdb") from err
+        self.connection = duckdb.connect(database)
+        if threads is not None:
+            self.connection.execute(f"SET threads = {int(threads)}")
+
+    def execute(self, sql: str) -> None:
+        self.connection.execute(sql)
+
+    def fetch(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+        cursor = self.connection.execute(sql)
+        columns = [d[0] for d in cursor.description or []]
+        return columns, [tuple(r) for r in cursor.fetchall()]
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> DuckDBEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
