@@ -152,6 +152,83 @@ def graph(
     typer.echo("\n".join(render(p) for p in compiled.pipelines), nl=False)
 
 
+class RunFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+@app.command()
+def run(
+    paths: PathsArg = None,
+    pipeline: Annotated[
+        str | None, typer.Option("--pipeline", "-p", help="Which pipeline, when there are several.")
+    ] = None,
+    view: Annotated[
+        list[str] | None,
+        typer.Option("--view", "-v", help="Show only this view (repeatable); any object name."),
+    ] = None,
+    format: Annotated[
+        RunFormat, typer.Option("--format", "-f", help="table, csv, or json (for scripts).")
+    ] = RunFormat.table,
+    limit: Annotated[
+        int | None,
+        typer.Option(help="Rows per view (default: 20 for table, all for csv/json).", min=0),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            help="Load input tables from <table>.csv / <table>.parquet (or <table>/ folders) "
+            "in this folder instead of the pipeline's test data.",
+        ),
+    ] = None,
+) -> None:
+    """Preview a pipeline locally: run it on embedded DuckDB and print its views.
+
+    Creates the input tables, loads the test data (or --data files) keeping only the rows
+    RisingWave's watermark would keep, creates every view in dependency order and prints
+    each materialized view. No server needed.
+    """
+    import time
+
+    from ecomdsl.compiler import compile_paths
+    from ecomdsl.engines import output
+    from ecomdsl.engines.duckdb_engine import DuckDBEngine
+    from ecomdsl.engines.runner import run as run_pipeline
+
+    root = _root()
+    try:
+        compiled = compile_paths(_paths(paths, root), root)
+        chosen = [p for p in compiled.pipelines if pipeline in (None, p.name)]
+        if not chosen:
+            names = ", ".join(p.name for p in compiled.pipelines)
+            raise EcomdslError(f"no pipeline named {pipeline!r} (found: {names})")
+        started = time.perf_counter()
+        results = []
+        for p in chosen:
+            with DuckDBEngine() as engine:
+                results.append(run_pipeline(p, engine, data_dir=data, views=view or None))
+    except EcomdslError as err:
+        _fail(err, root)
+        return
+    for r in results:
+        loaded = ", ".join(
+            f"{t} {n:,}" + (f" ({r.dropped[t]:,} late dropped)" if r.dropped.get(t) else "")
+            for t, n in r.loaded.items()
+        )
+        typer.echo(f"{r.pipeline}: loaded {loaded}; NOW() = {r.now.isoformat(sep=' ')}", err=True)
+    views = [v for r in results for v in r.views.values()]
+    if format is RunFormat.json:
+        typer.echo(output.json_text(views, limit), nl=False)
+    elif format is RunFormat.csv:
+        typer.echo(output.csv_text(views, limit), nl=False)
+    else:
+        shown = 20 if limit is None else limit
+        typer.echo("\n".join(output.table(v, shown) for v in views), nl=False)
+    typer.echo(f"ran in {time.perf_counter() - started:.2f}s on DuckDB", err=True)
+
+
 def _shown(path: Path, root: Path) -> str:
     try:
         return path.resolve().relative_to(root).as_posix()

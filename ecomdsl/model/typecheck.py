@@ -50,6 +50,8 @@ Scope = tuple[ScopeEntry, ...]
 
 def did_you_mean(name: str, candidates: Sequence[str]) -> str | None:
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if not close and name:
+        close = [c for c in candidates if c.startswith(name) or name.startswith(c)][:1]
     if not close:
         lowered = {c.lower(): c for c in candidates}
         if name.lower() in lowered:

@@ -1,0 +1,82 @@
+"""Print view results: an aligned text table, CSV, or JSON for scripts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from ecomdsl.engines.runner import ViewResult
+
+
+def cell(value: Any) -> str:
+    """A value as a person reads it in a table."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, decimal.Decimal):
+        text = f"{value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return str(value)
+
+
+def json_value(value: Any) -> Any:
+    """JSON: numbers as numbers, timestamps as ISO-8601 strings."""
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def table(view: ViewResult, limit: int | None) -> str:
+    rows = view.rows if limit is None else view.rows[:limit]
+    cells = [[cell(v) for v in row] for row in rows]
+    widths = [len(c) for c in view.columns]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=True)]
+
+    def line(values: Sequence[str]) -> str:
+        return " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    shown = (
+        f"{len(rows)} of {len(view.rows)}" if len(rows) < len(view.rows) else str(len(view.rows))
+    )
+    noun = "row" if len(view.rows) == 1 else "rows"
+    out = [f"{view.name} ({shown} {noun})", line(view.columns), "-+-".join("-" * w for w in widths)]
+    out += [line(r) for r in cells]
+    return "\n".join(out) + "\n"
+
+
+def csv_text(views: Sequence[ViewResult], limit: int | None) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for i, view in enumerate(views):
+        if len(views) > 1:
+            buffer.write(("\n" if i else "") + f"# {view.name}\n")
+        writer.writerow(view.columns)
+        rows = view.rows if limit is None else view.rows[:limit]
+        writer.writerows([["" if v is None else cell(v) for v in row] for row in rows])
+    return buffer.getvalue()
+
+
+def json_text(views: Sequence[ViewResult], limit: int | None) -> str:
+    data = {
+        view.name: [
+            {c: json_value(v) for c, v in zip(view.columns, row, strict=True)}
+            for row in (view.rows if limit is None else view.rows[:limit])
+        ]
+        for view in views
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
