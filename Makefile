@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make compile   set up .venv (pinned versions) and compile the pipelines into generated/
 #   make test      set up .venv and run the whole suite: format, lint, types, drift, pytest
+#                  (installs Debian's postgresql when missing, for the live-database tests)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -27,6 +28,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint check
+	bash scripts/ensure-postgres.sh
 	$(BIN)/pytest
 
 constraints:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
-from typing import NoReturn
 
 import psycopg
 import pytest
 from psycopg import sql
+from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
-
-from ecomdsl.testing.postgres import PostgresUnavailable, TemporaryPostgres, postgres_dsn_from_env
 
 
 class SQLSnapshotExtension(SingleFileSnapshotExtension):
@@ -32,34 +29,11 @@ def sql_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 # -- PostgreSQL: one real server per test session (or ECOMDSL_TEST_PG_DSN) --------------------
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
-
-
-def _postgres_unavailable(reason: str) -> NoReturn:
-    """Under CI a missing PostgreSQL fails the run; elsewhere the tests are skipped."""
-    if _in_ci():
-        pytest.fail(f"PostgreSQL is required under CI=true: {reason}", pytrace=False)
-    first_line = reason.strip().splitlines()[0] if reason.strip() else "unknown reason"
-    pytest.skip(f"PostgreSQL unavailable: {first_line}")
-
-
 @pytest.fixture(scope="session")
-def pg_dsn() -> Iterator[str]:
-    """DSN of a real PostgreSQL: ECOMDSL_TEST_PG_DSN, else a TemporaryPostgres for the session."""
-    dsn = postgres_dsn_from_env()
-    if dsn is not None:
-        yield dsn
-        return
-    server = TemporaryPostgres()
-    try:
-        server.start()
-    except PostgresUnavailable as exc:
-        _postgres_unavailable(str(exc))
-    try:
-        yield server.dsn
-    finally:
-        server.stop()
+def pg_dsn(ecomdsl_postgres_dsn: str) -> str:
+    """The session's real PostgreSQL (the ecomdsl pytest plugin's server, or the DSN in
+    ECOMDSL_TEST_PG_DSN); a missing server fails under CI=true and skips elsewhere."""
+    return ecomdsl_postgres_dsn
 
 
 @pytest.fixture
@@ -78,4 +52,7 @@ def pg_conn(pg_dsn: str) -> Iterator[psycopg.Connection[TupleRow]]:
                 with psycopg.connect(pg_dsn, autocommit=True) as cleanup:
                     cleanup.execute(drop)
             else:
+                if conn.info.transaction_status != TransactionStatus.IDLE:
+                    conn.rollback()  # the test left a transaction open (or failed) in it
+                conn.autocommit = True
                 conn.execute(drop)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import stat
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -119,7 +120,7 @@ def test_exit_cleans_up_when_an_exception_escapes(pg_bin: Path) -> None:
 # -- failures: a helpful message and nothing left behind --------------------------------------
 
 
-def test_bogus_bin_dir_raises_helpful_error(tmp_path: Path) -> None:
+def test_bogus_bin_dir_raises_helpful_error(tmp_path: Path, created_dirs: list[Path]) -> None:
     bogus = tmp_path / "no-postgres-here" / "bin"
     pg = TemporaryPostgres(bogus)
     with pytest.raises(PostgresUnavailable) as info:
@@ -132,6 +133,7 @@ def test_bogus_bin_dir_raises_helpful_error(tmp_path: Path) -> None:
     assert isinstance(info.value, EcomdslError)
     assert pg.directory is None
     pg.stop()  # harmless after a failed start
+    assert created_dirs == []
     with pytest.raises(PostgresUnavailable), TemporaryPostgres(bogus):
         pass  # pragma: no cover - never entered
 
@@ -145,7 +147,7 @@ def test_missing_binaries_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.postgres
-def test_failed_initdb_removes_the_directory(pg_bin: Path) -> None:
+def test_failed_initdb_removes_the_directory(pg_bin: Path, created_dirs: list[Path]) -> None:
     """A bin dir whose initdb fails: the half-made directory is removed, the output reported."""
     fake = Path(_mkdtemp_readable())
     try:
@@ -158,7 +160,7 @@ def test_failed_initdb_removes_the_directory(pg_bin: Path) -> None:
             pg.start()
         assert "simulated disk full" in str(info.value)
         assert pg.directory is None
-        assert not _leftover_dirs(str(info.value))
+        assert len(created_dirs) == 1 and not created_dirs[0].exists()
     finally:
         for child in fake.iterdir():
             child.unlink()
@@ -167,21 +169,25 @@ def test_failed_initdb_removes_the_directory(pg_bin: Path) -> None:
 
 def _mkdtemp_readable() -> str:
     """A directory the postgres user can read (pytest's tmp_path is private to root)."""
-    import tempfile
-
     directory = tempfile.mkdtemp(prefix="ecomdsl-fakebin-", dir="/tmp")
     os.chmod(directory, 0o755)
     return directory
 
 
-def _leftover_dirs(message: str) -> list[str]:
-    """Directories named in an error message that still exist."""
-    return [
-        w.rstrip(":")
-        for w in message.split()
-        if w.startswith("/tmp/ecomdsl-pg-")
-        if Path(w.rstrip(":")).exists()
-    ]
+@pytest.fixture
+def created_dirs(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every cluster directory TemporaryPostgres creates during the test."""
+    created: list[Path] = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def spy(suffix: str | None = None, prefix: str | None = None, dir: str | None = None) -> str:
+        path = real_mkdtemp(suffix, prefix, dir)
+        if prefix == "ecomdsl-pg-":
+            created.append(Path(path))
+        return path
+
+    monkeypatch.setattr(tempfile, "mkdtemp", spy)
+    return created
 
 
 @pytest.mark.postgres
@@ -202,7 +208,7 @@ def test_port_taken_is_retried(pg_bin: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 @pytest.mark.postgres
 def test_failed_start_reports_log_tail_and_cleans_up(
-    pg_bin: Path, monkeypatch: pytest.MonkeyPatch
+    pg_bin: Path, monkeypatch: pytest.MonkeyPatch, created_dirs: list[Path]
 ) -> None:
     """initdb succeeds but every start fails (port always taken): a half-way failure."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as blocker:
@@ -217,8 +223,9 @@ def test_failed_start_reports_log_tail_and_cleans_up(
     assert f"pg_ctl start failed (exit 1) on 127.0.0.1:{taken}" in message
     assert "server log" in message
     assert "Address already in use" in message
+    assert "attempt 5 of 5" in message
     assert pg.directory is None
-    assert not _leftover_dirs(message)
+    assert len(created_dirs) == 1 and not created_dirs[0].exists()
     pg.stop()
 
 

@@ -241,7 +241,7 @@ class TemporaryPostgres:
         assert self.bin_dir is not None
         log = directory / "server.log"
         last_error = ""
-        for _ in range(_PORT_ATTEMPTS):
+        for attempt in range(1, _PORT_ATTEMPTS + 1):
             port = _free_port()
             log_offset = log.stat().st_size if log.exists() else 0
             options = (
@@ -270,10 +270,11 @@ class TemporaryPostgres:
                 with log.open("rb") as handle:
                     handle.seek(log_offset)
                     server_log = handle.read().decode("utf-8", errors="replace")
+            attempts = f" (attempt {attempt} of {_PORT_ATTEMPTS})" if attempt > 1 else ""
             last_error = (
-                f"pg_ctl start failed (exit {result.returncode}) on 127.0.0.1:{port}:\n"
+                f"pg_ctl start failed (exit {result.returncode}) on 127.0.0.1:{port}{attempts}:\n"
                 f"{_tail(result.stdout + result.stderr)}\n"
-                f"server log ({log}) tail:\n{_tail(server_log) or '(empty)'}"
+                f"server log tail:\n{_tail(server_log) or '(empty)'}"
             )
             if not _PORT_TAKEN.search(server_log) or (directory / "data/postmaster.pid").exists():
                 break
