@@ -54,3 +54,31 @@ def test_readme_example_error(shop: Path) -> None:
     result = runner.invoke(app, ["compile"])
     assert result.exit_code == 1
     assert result.output.strip() == block("text").strip()
+
+
+def test_testing_doc_example_runs(shop: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/testing.md's check_view example passes on the README's pipeline, and fails when
+    an expected value is wrong."""
+    import importlib
+    import sys
+
+    from ecomdsl.testing import ViewMismatch
+
+    doc = (ROOT / "docs" / "testing.md").read_text()
+    code = re.findall(r"```python\n(.*?)```", doc, re.S)[0]
+    (shop / "pipelines" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(shop))
+    for name in [n for n in sys.modules if n == "pipelines" or n.startswith("pipelines.")]:
+        monkeypatch.delitem(sys.modules, name)
+    importlib.invalidate_caches()
+    namespace: dict[str, object] = {}
+    exec(compile(code, "docs/testing.md", "exec"), namespace)
+    namespace["test_a_paid_order_counts_in_the_twelve_windows_it_falls_in"]()  # type: ignore[operator]
+    wrong = code.replace('"revenue": "10.00"}', '"revenue": "10.01"}')
+    exec(compile(wrong, "docs/testing.md", "exec"), namespace)
+    with pytest.raises(
+        ViewMismatch,
+        match=r"row \{window_start: 2026-03-02 09:10:00, orders: 1, revenue: 10.01\}: "
+        r"revenue: got 10, expected 10.01",
+    ):
+        namespace["test_a_paid_order_counts_in_the_twelve_windows_it_falls_in"]()  # type: ignore[operator]

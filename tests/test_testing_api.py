@@ -63,7 +63,7 @@ def test_check_view_fails_with_a_row_diff() -> None:
         )
     message = str(info.value)
     assert message.startswith("revenue_tracker on duckdb:\n  12 rows, expected 1")
-    assert "unexpected row {window_start: datetime.datetime(2026, 3, 2, 9, 10)" in message
+    assert "unexpected row {window_start: 2026-03-02 09:10:00, total_revenue: 10.5}" in message
 
 
 def test_statements_in_order_drop_late_rows() -> None:

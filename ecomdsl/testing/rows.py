@@ -6,6 +6,8 @@ with a relative tolerance. Rows are compared as multisets: order does not matter
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -31,8 +33,48 @@ def _close(a: Any, b: Any) -> bool:
     return math.isclose(float(a), float(b), rel_tol=REL_TOL, abs_tol=ABS_TOL)
 
 
+def show_value(value: Any) -> str:
+    """Values as a reader wants them in a diff: 10.5 not Decimal('10.5000000000')."""
+    if isinstance(value, decimal.Decimal):
+        text = f"{value:f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return repr(value)
+
+
 def _show(row: Row) -> str:
-    return "{" + ", ".join(f"{k}: {v!r}" for k, v in row.items()) + "}"
+    return "{" + ", ".join(f"{k}: {show_value(v)}" for k, v in row.items()) + "}"
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return _close(a, b)
+    return bool(a == b)
+
+
+def _pair_up(unexpected: list[Row], missing: list[Row]) -> tuple[list[str], list[Row], list[Row]]:
+    """Match leftover rows that differ in a few columns, to report just those columns."""
+    notes: list[str] = []
+    left = list(unexpected)
+    unmatched: list[Row] = []
+    for want in missing:
+        best, score = None, 0
+        for i, got in enumerate(left):
+            same = sum(_same(got.get(c), want.get(c)) for c in want)
+            if same > score:
+                best, score = i, same
+        if best is not None and score * 2 >= len(want):
+            got = left.pop(best)
+            cols = [c for c in want if not _same(got.get(c), want.get(c))]
+            detail = ", ".join(
+                f"{c}: got {show_value(got.get(c))}, expected {show_value(want.get(c))}"
+                for c in cols
+            )
+            notes.append(f"row {_show(want)}: {detail}")
+        else:
+            unmatched.append(want)
+    return notes, left, unmatched
 
 
 def diff_rows(actual: Sequence[Row], expected: Sequence[Row], *, limit: int = 20) -> list[str]:
@@ -52,6 +94,8 @@ def diff_rows(actual: Sequence[Row], expected: Sequence[Row], *, limit: int = 20
         groups[_exact_key(row, columns, floats)][0].append(row)
     for row in expected:
         groups[_exact_key(row, columns, floats)][1].append(row)
+    leftover_got: list[Row] = []
+    leftover_want: list[Row] = []
     for got, want in groups.values():
         if floats:
             order = sorted(floats)
@@ -64,8 +108,12 @@ def diff_rows(actual: Sequence[Row], expected: Sequence[Row], *, limit: int = 20
                     f"{c}: got {g.get(c)!r}, expected {w.get(c)!r}" for c in sorted(bad)
                 )
                 problems.append(f"row {_show(w)}: {detail}")
-        problems.extend(f"unexpected row {_show(g)}" for g in got[len(want) :])
-        problems.extend(f"missing row {_show(w)}" for w in want[len(got) :])
+        leftover_got.extend(got[len(want) :])
+        leftover_want.extend(want[len(got) :])
+    notes, unexpected, missing = _pair_up(leftover_got, leftover_want)
+    problems.extend(notes)
+    problems.extend(f"unexpected row {_show(g)}" for g in unexpected)
+    problems.extend(f"missing row {_show(w)}" for w in missing)
     if len(problems) > limit:
         problems = [*problems[:limit], f"... and {len(problems) - limit} more differences"]
     if problems:
