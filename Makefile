@@ -1,5 +1,6 @@
 # The two commands of the README:
-#   make compile   set up .venv (pinned versions) and compile the pipelines into generated/
+#   make compile   set up .venv (pinned versions), compile the pipelines into generated/ and
+#                  preview them on embedded DuckDB (`ecomdsl run`)
 #   make test      set up .venv and run the whole suite: format, lint, types, drift, pytest
 #                  (installs Debian's postgresql when missing, for the live-database tests)
 PYTHON ?= python3
@@ -18,6 +19,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 compile: $(STAMP)
 	$(BIN)/ecomdsl compile
+	$(BIN)/ecomdsl run --limit 5
 
 check: $(STAMP)
 	$(BIN)/ecomdsl check
