@@ -192,17 +192,17 @@ def run(
     """
     import time
 
-    from ecomdsl.compiler import compile_paths
+    from ecomdsl.compiler import resolve_paths
     from ecomdsl.engines import output
     from ecomdsl.engines.duckdb_engine import DuckDBEngine
     from ecomdsl.engines.runner import run as run_pipeline
 
     root = _root()
     try:
-        compiled = compile_paths(_paths(paths, root), root)
-        chosen = [p for p in compiled.pipelines if pipeline in (None, p.name)]
+        resolved = resolve_paths(_paths(paths, root), root, test_data=data is None)
+        chosen = [p for p in resolved if pipeline in (None, p.name)]
         if not chosen:
-            names = ", ".join(p.name for p in compiled.pipelines)
+            names = ", ".join(p.name for p in resolved)
             raise EcomdslError(f"no pipeline named {pipeline!r} (found: {names})")
         started = time.perf_counter()
         results = []

@@ -39,14 +39,34 @@ def compile_pipelines(pipelines: list[Pipeline], root: Path) -> Compiled:
     return Compiled(tuple(resolved), dict(sorted(files.items())))
 
 
-def compile_paths(paths: list[Path], root: Path) -> Compiled:
+def load_paths(paths: list[Path], root: Path) -> list[Pipeline]:
     pipelines = load_pipelines(paths, root)
     if not pipelines:
         shown = ", ".join(str(p) for p in paths)
         raise LoadError(
             f"no Pipeline found in {shown}; a pipeline file defines `pipeline = Pipeline(...)`"
         )
-    return compile_pipelines(pipelines, root)
+    return pipelines
+
+
+def compile_paths(paths: list[Path], root: Path) -> Compiled:
+    return compile_pipelines(load_paths(paths, root), root)
+
+
+def resolve_paths(
+    paths: list[Path], root: Path, *, test_data: bool = True
+) -> list[ir.ResolvedPipeline]:
+    """Load and check the pipelines without rendering SQL files (for `run`, `lint`, ...)."""
+    resolved: list[ir.ResolvedPipeline] = []
+    diagnostics: list[Diagnostic] = []
+    for pipeline in load_paths(paths, root):
+        try:
+            resolved.append(resolve(pipeline, test_data=test_data))
+        except CompileError as err:
+            diagnostics.extend(err.diagnostics)
+    if diagnostics:
+        raise CompileError(diagnostics)
+    return resolved
 
 
 def owned_files(out: Path, compiled: Compiled) -> set[str]:

@@ -131,9 +131,10 @@ REJECTED: dict[str, str] = {
 class TypeSpecError(ValueError):
     """A type spelling that is not a RisingWave type; ``hint`` says what to write."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, rejected: bool = False) -> None:
         super().__init__(message)
         self.hint = hint
+        self.rejected = rejected  # a PostgreSQL type RisingWave refuses (rule RW007)
 
 
 def parse_type(spec: str | SqlType) -> SqlType:
@@ -150,17 +151,23 @@ def parse_type(spec: str | SqlType) -> SqlType:
             raise TypeSpecError(
                 f"RisingWave rejects type parameters in {spec!r}",
                 hint="write 'varchar' (no length)",
+                rejected=True,
             )
         if base in ("numeric", "decimal"):
             raise TypeSpecError(
                 f"RisingWave rejects type parameters in {spec!r}",
                 hint="write 'numeric' (28 significant digits, no precision or scale)",
+                rejected=True,
             )
         if base in ("char", "character"):
-            raise TypeSpecError(f"RisingWave rejects {spec!r}", hint="write 'varchar'")
+            raise TypeSpecError(
+                f"RisingWave rejects {spec!r}", hint="write 'varchar'", rejected=True
+            )
     if text in REJECTED or base in REJECTED:
         raise TypeSpecError(
-            f"{spec!r} is not a RisingWave type", hint=REJECTED.get(text, REJECTED.get(base))
+            f"{spec!r} is not a RisingWave type",
+            hint=REJECTED.get(text, REJECTED.get(base)),
+            rejected=True,
         )
     if text in ALIASES:
         return ALIASES[text]

@@ -421,9 +421,9 @@ def test_arithmetic_on_wrong_types() -> None:
 def test_join_key_types_and_how() -> None:
     a = Table("a", {"id": "int"})
     b = Table("b", {"id": "varchar"})
-    errors = errors_of(MaterializedView("mv", Join(a, b, on="id", how="right").select(a.c.id)))  # type: ignore[arg-type]
+    errors = errors_of(MaterializedView("mv", Join(a, b, on="id", how="outer").select(a.c.id)))  # type: ignore[arg-type]
     assert [e.message for e in errors] == [
-        "Join(how='right'): use 'inner' or 'left'",
+        "Join(how='outer'): use 'inner', 'left', 'right' or 'full'",
         "join key 'id' has type int on the left and varchar on the right",
     ]
 

@@ -26,6 +26,15 @@ def _columns(
     return tuple((str(name), spec) for name, spec in items)
 
 
+def _allow(value: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    """``allow={"RW101": "why this is fine"}``: warnings silenced on this object, with reasons."""
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise TypeError('allow= takes a dict of rule code -> reason, e.g. {"RW101": "why"}')
+    return tuple((str(code), reason) for code, reason in value.items())
+
+
 def _names(value: str | Sequence[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -48,6 +57,11 @@ class Table(PipelineObject):
     """A RisingWave table, e.g. reference data with a primary key.
 
     ``columns`` maps names to RisingWave types (``{"product_id": "varchar", ...}``).
+    ``append_only=True`` declares that rows are only ever inserted (with a primary key,
+    ``on_conflict="do nothing"`` is then required). ``event_time`` + ``watermark`` declare a
+    watermark, which RisingWave allows on append-only tables, or with ``watermark_ttl=True``
+    (state cleaning only). ``unique``, ``checks`` and ``references`` exist so that a
+    PostgreSQL habit gets a clear error: RisingWave enforces none of them.
 
     Example::
 
@@ -61,7 +75,15 @@ class Table(PipelineObject):
     columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_columns)
     primary_key: tuple[str, ...] = attrs.field(default=None, converter=_names)
     append_only: bool = False
+    on_conflict: str | None = None
+    event_time: str | None = None
+    watermark: str | None = None
+    watermark_ttl: bool = False
+    unique: tuple[str, ...] = attrs.field(default=None, converter=_names)
+    checks: tuple[str, ...] = attrs.field(default=None, converter=_names)
+    references: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_columns)
     doc: str | None = None
+    allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
     location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
@@ -76,6 +98,7 @@ class Kafka:
     topic: str
     bootstrap_servers: str
     encode: str = "json"
+    format: str = "plain"
     options: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_columns)
     location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
@@ -102,6 +125,7 @@ class Stream(PipelineObject):
     watermark: str | None = None
     connector: Kafka | None = None
     doc: str | None = None
+    allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
     location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
@@ -114,6 +138,7 @@ class View(PipelineObject):
     name: str
     query: Relation
     doc: str | None = None
+    allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
     location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
@@ -131,6 +156,7 @@ class MaterializedView(PipelineObject):
     query: Relation
     doc: str | None = None
     emit_on_window_close: bool = False
+    allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
     location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 

@@ -150,6 +150,11 @@ class Join(Relation):
     (``right.c.name``). Without a ``.select()``, the output has the left side's columns, then
     the right side's columns not already present by name.
 
+    ``temporal=True`` makes it a temporal (lookup) join,
+    ``right FOR SYSTEM_TIME AS OF PROCTIME()``: each left row is joined with the right
+    side's rows as they are when it arrives, and RisingWave keeps no join state for an
+    append-only left side. Later changes to the right side do not change earlier results.
+
     Example::
 
         Join(events, products, on="product_id", how="left")
@@ -158,7 +163,8 @@ class Join(Relation):
     left: Relation
     right: Relation
     on: tuple[str, ...] | Expr = attrs.field(converter=_join_on)
-    how: Literal["inner", "left"] = "inner"
+    how: Literal["inner", "left", "right", "full"] = "inner"
+    temporal: bool = False
     location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 

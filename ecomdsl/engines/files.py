@@ -87,10 +87,23 @@ def load_files(runner: Runner, folder: Path) -> Loaded:
         mark: dt.datetime | None = None
         columns = [identifier(c.name) for c in table.schema.columns]
         for path in paths:
-            source = exp.select(*(exp.column(c.copy()) for c in columns)).from_(
-                exp.Table(this=_reader(path, table))
+            # read the file once, into a staging table, then keep what the watermark keeps
+            staging = identifier(f"_ecomdsl_staging_{table.name}")
+            runner._execute(
+                table.name,
+                exp.Create(
+                    this=exp.Table(this=staging.copy()),
+                    kind="TABLE",
+                    properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+                    expression=exp.select(*(exp.column(c.copy()) for c in columns)).from_(
+                        exp.Table(this=_reader(path, table))
+                    ),
+                ).sql("duckdb"),
             )
-            before = _count(runner, table.name)
+            source = exp.select(*(exp.column(c.copy()) for c in columns)).from_(
+                exp.Table(this=staging.copy())
+            )
+            total = _count(runner, staging.name)
             if w is not None:
                 time = exp.column(identifier(w.column))
                 keep: exp.Expr = exp.Not(this=exp.Is(this=time, expression=exp.Null()))
@@ -101,20 +114,18 @@ def load_files(runner: Runner, folder: Path) -> Loaded:
                     )
                     keep = exp.and_(keep, exp.GTE(this=time.copy(), expression=bound))
                 source = source.where(keep)
-                total = _scalar(
-                    runner,
-                    exp.select(exp.func("COUNT", exp.Star())).from_(
-                        exp.Table(this=_reader(path, table))
-                    ),
-                )
+            before = _count(runner, table.name)
             statement = exp.Insert(
                 this=exp.Schema(this=exp.Table(this=identifier(table.name)), expressions=columns),
                 expression=source,
             )
             runner._execute(table.name, statement.sql("duckdb"))
+            runner._execute(
+                table.name, exp.Drop(tables=[exp.Table(this=staging)], kind="TABLE").sql("duckdb")
+            )
             added = _count(runner, table.name) - before
             if w is not None:
-                dropped[table.name] = dropped.get(table.name, 0) + int(str(total)) - added
+                dropped[table.name] = dropped.get(table.name, 0) + total - added
                 latest = _scalar(
                     runner,
                     exp.select(exp.func("MAX", exp.column(identifier(w.column)))).from_(

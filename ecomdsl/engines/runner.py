@@ -174,11 +174,13 @@ def run(
             raise EcomdslError(
                 f"pipeline {pipeline.name!r} has no object {name!r}" + (f"; {hint}" if hint else "")
             )
+    order = [d.name for d in pipeline.objects]
+    counts = {t: loaded.counts[t] for t in order if t in loaded.counts}
     return RunResult(
         pipeline.name,
         engine.target,
         {name: runner.read(name) for name in names},
-        dict(loaded.counts),
+        counts,
         dict(loaded.dropped),
         at,
     )

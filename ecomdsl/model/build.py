@@ -40,8 +40,9 @@ def _query_of(obj: o.PipelineObject) -> r.Relation | None:
 
 
 class PipelineBuilder:
-    def __init__(self, pipeline: o.Pipeline) -> None:
+    def __init__(self, pipeline: o.Pipeline, *, test_data: bool = True) -> None:
         self.pipeline = pipeline
+        self.with_test_data = test_data
         self.diagnostics: list[Diagnostic] = []
 
     def error(
@@ -50,8 +51,9 @@ class PipelineBuilder:
         location: SourceLocation,
         obj: str | None = None,
         hint: str | None = None,
+        code: str | None = None,
     ) -> None:
-        self.diagnostics.append(Diagnostic(message, location, obj, hint))
+        self.diagnostics.append(Diagnostic(message, location, obj, hint, code=code))
 
     # ---- collection ----
 
@@ -147,7 +149,7 @@ class PipelineBuilder:
             failed = len(self.diagnostics) > before
             schemas[name] = attrs.evolve(resolved.schema, open=True) if failed else resolved.schema
             defs.append(resolved)
-        inserts = self.test_data({d.name: d for d in defs})
+        inserts = self.test_data({d.name: d for d in defs}) if self.with_test_data else ()
         if self.diagnostics:
             raise CompileError(self.diagnostics)
         return ir.ResolvedPipeline(p.name, tuple(defs), tuple(sorted(edges)), inserts, p.location)
@@ -181,6 +183,7 @@ class PipelineBuilder:
             bool(eowc),
             obj.doc,
             obj.location,
+            allow=obj.allow,
         )
 
     def table(self, obj: o.Table | o.Stream) -> ir.TableDef:
@@ -193,56 +196,122 @@ class PipelineBuilder:
             if any(c.name == col_name for c in columns):
                 self.error(f"duplicate column {col_name!r}", obj.location, obj.name)
                 continue
-            columns.append(
-                ir.Column(col_name, checker.type_spec(spec, obj.location, f"column {col_name!r}"))
-            )
+            column_type = checker.type_spec(spec, obj.location, f"column {col_name!r}")
+            columns.append(ir.Column(col_name, column_type))
         if not columns:
             self.error("a table needs at least one column", obj.location, obj.name)
         schema = ir.Schema(tuple(columns))
-        primary_key: tuple[str, ...] = ()
-        if isinstance(obj, o.Table):
-            for key in obj.primary_key:
-                if schema.get(key) is None:
+        if isinstance(obj, o.Stream):
+            return self.stream(obj, schema)
+        for key in obj.primary_key:
+            if schema.get(key) is None:
+                self.error(
+                    f"primary key column {key!r} not found",
+                    obj.location,
+                    obj.name,
+                    hint=did_you_mean(key, schema.names),
+                )
+        on_conflict = self.on_conflict(obj)
+        if obj.append_only and obj.primary_key and on_conflict != "DO NOTHING":
+            self.error(
+                "an APPEND ONLY table with a primary key needs ON CONFLICT DO NOTHING",
+                obj.location,
+                obj.name,
+                hint='add on_conflict="do nothing" (later rows with a seen key are ignored)',
+                code="RW009",
+            )
+        for option, values, what in (
+            ("unique", obj.unique, "UNIQUE constraints"),
+            ("checks", obj.checks, "CHECK constraints"),
+            ("references", obj.references, "FOREIGN KEY constraints"),
+        ):
+            if values:
+                self.error(
+                    f"Table({option}=...): RisingWave does not support {what}",
+                    obj.location,
+                    obj.name,
+                    hint="enforce it upstream, or test it with a view that selects violations",
+                    code="RW008",
+                )
+        watermark = None
+        if obj.watermark is not None or obj.event_time is not None:
+            if obj.event_time is None or obj.watermark is None:
+                self.error(
+                    "a table watermark needs both event_time= and watermark=",
+                    obj.location,
+                    obj.name,
+                )
+            else:
+                watermark = self.watermark(
+                    obj, obj.event_time, obj.watermark, schema, obj.watermark_ttl
+                )
+                if watermark is not None and not obj.append_only and not obj.watermark_ttl:
                     self.error(
-                        f"primary key column {key!r} not found",
+                        "a watermark on a table needs APPEND ONLY (or WITH TTL)",
                         obj.location,
                         obj.name,
-                        hint=did_you_mean(key, schema.names),
+                        hint="pass append_only=True, or watermark_ttl=True to only clean the "
+                        "table's own state",
+                        code="RW005",
                     )
-            primary_key = obj.primary_key
-            return ir.TableDef(
-                obj.name,
-                "table",
-                schema,
-                primary_key,
-                obj.append_only,
-                None,
-                None,
-                obj.doc,
-                obj.location,
-            )
-        watermark = self.watermark(obj, schema)
-        connector = self.kafka(obj) if obj.connector is not None else None
         return ir.TableDef(
-            obj.name,
-            "stream",
-            schema,
-            (),
-            connector is None,
-            watermark,
-            connector,
-            obj.doc,
-            obj.location,
-        )
+            obj.name, "table", schema, obj.primary_key, obj.append_only, watermark, None,
+            obj.doc, obj.location, on_conflict=on_conflict, allow=obj.allow,
+        )  # fmt: skip
 
-    def watermark(self, obj: o.Stream, schema: ir.Schema) -> ir.Watermark | None:
-        column = schema.get(obj.event_time)
+    def stream(self, obj: o.Stream, schema: ir.Schema) -> ir.TableDef:
+        watermark = self.watermark(obj, obj.event_time, obj.watermark, schema)
+        connector = self.kafka(obj) if obj.connector is not None else None
+        if watermark is not None and connector is not None and connector.format != "PLAIN":
+            self.error(
+                f"a watermark needs an append-only source; FORMAT {connector.format} "
+                "sends updates and deletes",
+                obj.location,
+                obj.name,
+                hint="use Kafka(format='plain'), or drop the watermark",
+                code="RW005",
+            )
+        return ir.TableDef(
+            obj.name, "stream", schema, (), connector is None, watermark, connector, obj.doc,
+            obj.location, allow=obj.allow,
+        )  # fmt: skip
+
+    ON_CONFLICT = {
+        "do nothing": "DO NOTHING",
+        "do update full": "DO UPDATE FULL",
+        "do update if not null": "DO UPDATE IF NOT NULL",
+    }
+
+    def on_conflict(self, obj: o.Table) -> str | None:
+        if obj.on_conflict is None:
+            return None
+        text = " ".join(str(obj.on_conflict).lower().split())
+        if text not in self.ON_CONFLICT:
+            self.error(
+                f"on_conflict={obj.on_conflict!r} is not a RisingWave conflict action",
+                obj.location,
+                obj.name,
+                hint=did_you_mean(text, list(self.ON_CONFLICT))
+                or "one of: " + ", ".join(self.ON_CONFLICT),
+            )
+            return None
+        return self.ON_CONFLICT[text]
+
+    def watermark(
+        self,
+        obj: o.Table | o.Stream,
+        event_time: str,
+        delay_text: str | None,
+        schema: ir.Schema,
+        ttl: bool = False,
+    ) -> ir.Watermark | None:
+        column = schema.get(event_time)
         if column is None:
             self.error(
-                f"event_time column {obj.event_time!r} not found",
+                f"event_time column {event_time!r} not found",
                 obj.location,
                 obj.name,
-                hint=did_you_mean(obj.event_time, schema.names),
+                hint=did_you_mean(event_time, schema.names),
             )
             return None
         if not column.type.is_time:
@@ -253,10 +322,10 @@ class PipelineBuilder:
                 obj.name,
             )
             return None
-        if obj.watermark is None:
+        if delay_text is None:
             return None
         try:
-            delay = parse_interval(obj.watermark)
+            delay = parse_interval(delay_text)
         except IntervalError as err:
             self.error(f"watermark: {err}", obj.location, obj.name)
             return None
@@ -266,7 +335,7 @@ class PipelineBuilder:
                 obj.location,
                 obj.name,
             )
-        return ir.Watermark(column.name, delay)
+        return ir.Watermark(column.name, delay, ttl)
 
     def kafka(self, obj: o.Stream) -> ir.KafkaConnector | None:
         k = obj.connector
@@ -292,6 +361,14 @@ class PipelineBuilder:
                     f"Kafka option {key!r} needs a non-empty string value", k.location, obj.name
                 )
             seen.add(str(key))
+        fmt = str(k.format).upper()
+        if fmt not in ("PLAIN", "UPSERT", "DEBEZIUM"):
+            self.error(
+                f"Kafka(format={k.format!r}) is not a RisingWave format",
+                k.location,
+                obj.name,
+                hint="one of plain, upsert, debezium",
+            )
         encode = str(k.encode).upper()
         if encode not in ("JSON", "AVRO", "PROTOBUF", "CSV", "BYTES"):
             self.error(
@@ -300,7 +377,7 @@ class PipelineBuilder:
                 obj.name,
                 hint="one of json, avro, protobuf, csv, bytes",
             )
-        return ir.KafkaConnector(tuple((str(a), str(b)) for a, b in options), "PLAIN", encode)
+        return ir.KafkaConnector(tuple((str(a), str(b)) for a, b in options), fmt, encode)
 
     # ---- test data ----
 
@@ -423,8 +500,11 @@ def _root_of(location: SourceLocation) -> Any:
     return find_root(location.path)
 
 
-def resolve(pipeline: o.Pipeline) -> ir.ResolvedPipeline:
-    """Check ``pipeline`` and return its resolved model, or raise one `CompileError`."""
+def resolve(pipeline: o.Pipeline, *, test_data: bool = True) -> ir.ResolvedPipeline:
+    """Check ``pipeline`` and return its resolved model, or raise one `CompileError`.
+
+    ``test_data=False`` skips generating and checking the test data (for runs on files).
+    """
     if not isinstance(pipeline, o.Pipeline):
         raise TypeError(f"expected a Pipeline, got {type(pipeline).__name__}")
-    return PipelineBuilder(pipeline).build()
+    return PipelineBuilder(pipeline, test_data=test_data).build()

@@ -165,6 +165,7 @@ class IWindow:
     order: IExpr
     frame: Frame
     type: SqlType
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -212,14 +213,17 @@ class IWindowTable:
     time_column: str
     intervals: tuple[Interval, ...]
     time_type: SqlType = SqlType.TIMESTAMP  # of window_start/window_end
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
 class IJoin:
     left: ISource
     right: ISource
-    how: str  # "inner" | "left"
+    how: str  # "inner" | "left" | "right" | "full"
     on: IExpr
+    temporal: bool = False  # right FOR SYSTEM_TIME AS OF PROCTIME()
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
 
 
 ISource = ITable | IWindowTable | IJoin
@@ -233,6 +237,8 @@ class Block:
     select: tuple[tuple[str, IExpr], ...]
     where: IExpr | None = None
     group_by: tuple[IExpr, ...] = ()
+    aggregated: bool = False  # a GROUP BY or a global aggregate
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -248,12 +254,13 @@ class Query:
 class Watermark:
     column: str
     delay: Interval
+    ttl: bool = False  # WITH TTL: cleans the table's own state; no append-only needed
 
 
 @attrs.frozen
 class KafkaConnector:
     options: tuple[tuple[str, str], ...]  # WITH (...) in order
-    format: str
+    format: str  # PLAIN | UPSERT | DEBEZIUM
     encode: str
 
 
@@ -270,6 +277,9 @@ class TableDef:
     connector: KafkaConnector | None
     doc: str | None
     location: SourceLocation
+    on_conflict: str | None = None  # DO NOTHING | DO UPDATE FULL | DO UPDATE IF NOT NULL
+    allow: tuple[tuple[str, str], ...] = ()
+    proctime: str | None = None
 
     @property
     def sql_kind(self) -> str:
@@ -292,6 +302,7 @@ class ViewDef:
     emit_on_window_close: bool
     doc: str | None
     location: SourceLocation
+    allow: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind(self) -> str:

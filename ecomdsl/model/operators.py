@@ -105,7 +105,9 @@ def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
         column = planner._require(schema, name, "partition_by", z)
         if column is not None:
             if column.type is SqlType.JSONB:
-                planner.error(f"ZScore cannot partition by jsonb column {name!r}", z.location)
+                planner.error(
+                    f"ZScore cannot partition by jsonb column {name!r}", z.location, code="RW012"
+                )
             partition.append(_col(column.name, column.type))
     if not isinstance(z.min_periods, int) or isinstance(z.min_periods, bool) or z.min_periods < 2:
         planner.error(
@@ -182,7 +184,9 @@ def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
     session = planner._require(schema, f.session, "session", f)
     step = planner._require(schema, f.step, "step", f) if f.step is not None else None
     if session is not None and session.type is SqlType.JSONB:
-        planner.error(f"Funnel(session={f.session!r}) cannot be a jsonb column", f.location)
+        planner.error(
+            f"Funnel(session={f.session!r}) cannot be a jsonb column", f.location, code="RW012"
+        )
     if len(f.stages) < 2:
         planner.error("Funnel needs at least two stages", f.location)
     stage_names = [s.name for s in f.stages]

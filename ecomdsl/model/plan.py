@@ -45,6 +45,7 @@ class Partial:
     lineage: frozenset[int] = frozenset()
     # True while this is a bare read of one named relation (usable directly in FROM/HOP)
     bare: bool = False
+    location: SourceLocation | None = None  # the builder step that made this block
 
     def output(self) -> ir.Schema:
         if self.select is not None:
@@ -67,7 +68,9 @@ class Partial:
         for w in self.where:
             where = w if where is None else ir.IBinary("AND", where, w, SqlType.BOOLEAN)
         select = self.select if self.select is not None else self.default_select()
-        return ir.Block(self.source, tuple(select), where, self.group_by)
+        return ir.Block(
+            self.source, tuple(select), where, self.group_by, self.aggregated, self.location
+        )
 
 
 SchemaLookup = Callable[[o.PipelineObject], ir.Schema | None]
@@ -89,8 +92,14 @@ class Planner:
         self.reserved = set(reserved_names)
         self.reads: set[str] = set()
 
-    def error(self, message: str, location: SourceLocation, hint: str | None = None) -> None:
-        self.checker.error(message, location, hint)
+    def error(
+        self,
+        message: str,
+        location: SourceLocation,
+        hint: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.checker.error(message, location, hint, code)
 
     # ---- entry point ----
 
@@ -202,6 +211,7 @@ class Planner:
         items = self._named_items(proj.items, p.scope, aggregates=False)
         p.select = items
         p.bare = False
+        p.location = proj.location
         return p
 
     def _plan_Aggregation(self, agg: r.Aggregation) -> Partial:
@@ -211,7 +221,12 @@ class Planner:
         keys = self._named_items(agg.keys, p.scope, aggregates=False)
         for (name, k), (_, original) in zip(keys, agg.keys, strict=False):
             if k.type is SqlType.JSONB:
-                self.error(f"cannot group by jsonb column {name!r}", original.location)
+                self.error(
+                    f"cannot group by jsonb column {name!r}",
+                    original.location,
+                    hint="group by a field instead: col(...).json('key')",
+                    code="RW012",
+                )
         key_exprs = [k for _, k in keys]
         values = self._named_items(
             tuple((n, e) for n, e in agg.aggregates), p.scope, aggregates=True
@@ -236,6 +251,7 @@ class Planner:
         p.select = keys + values
         p.aggregated = True
         p.bare = False
+        p.location = agg.location
         return p
 
     # ---- joins ----
@@ -269,8 +285,8 @@ class Planner:
         taken: set[str] = set()
         lp, ls, le, left_filters = self._join_side(j.left, "join_left", taken)
         rp, rs, re_, right_filters = self._join_side(j.right, "join_right", taken)
-        if j.how not in ("inner", "left"):
-            self.error(f"Join(how={j.how!r}): use 'inner' or 'left'", j.location)
+        if j.how not in ("inner", "left", "right", "full"):
+            self.error(f"Join(how={j.how!r}): use 'inner', 'left', 'right' or 'full'", j.location)
         if isinstance(j.on, tuple):  # a bare key name means the left side's column
             le = attrs.evolve(le, preferred=frozenset(j.on))
         scope: Scope = (le, re_)
@@ -280,7 +296,7 @@ class Planner:
                 left = self.checker.column(d.Column(name, j.left, location=j.location), (le,))
                 right = self.checker.column(d.Column(name, j.right, location=j.location), (re_,))
                 if SqlType.JSONB in (left.type, right.type):
-                    self.error(f"cannot join on jsonb column {name!r}", j.location)
+                    self.error(f"cannot join on jsonb column {name!r}", j.location, code="RW012")
                 elif not _same_family(left.type, right.type):
                     self.error(
                         f"join key {name!r} has type {left.type} on the left and {right.type} on the right",
@@ -332,6 +348,7 @@ class Planner:
                     f"{func} input already has a {clash!r} column",
                     rel.location,
                     hint="rename window_start/window_end with .select() before windowing again",
+                    code="RW014",
                 )
         intervals: list[ir.Interval] = []
         for option, value in specs:
@@ -347,6 +364,8 @@ class Planner:
                 self.error(
                     f"HOP size {specs[1][1]!r} is not a multiple of hop {specs[0][1]!r}",
                     rel.location,
+                    hint="RisingWave needs size = k x hop (e.g. hop '5 minutes', size '1 hour')",
+                    code="RW001",
                 )
         columns = (
             *schema.columns,
@@ -354,8 +373,12 @@ class Planner:
             ir.Column("window_end", time_type),
         )
         entry = ScopeEntry(None, f"{func}({table})", ir.Schema(columns, schema.open), p.lineage)
-        source = ir.IWindowTable(func, table, str(rel.time_column), tuple(intervals), time_type)
-        return Partial(p.ctes, source, (entry,), lineage=p.lineage)
+        source = ir.IWindowTable(
+            func, table, str(rel.time_column), tuple(intervals), time_type, rel.location
+        )
+        result = Partial(p.ctes, source, (entry,), lineage=p.lineage)
+        result.location = rel.location
+        return result
 
     def _plan_Hop(self, h: r.Hop) -> Partial:
         return self._window(h, "HOP", [("hop", h.hop), ("size", h.size), ("offset", h.offset)])

@@ -240,8 +240,14 @@ class Checker:
         self.obj = obj
         self.diagnostics = diagnostics
 
-    def error(self, message: str, location: SourceLocation, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic(message, location, self.obj, hint))
+    def error(
+        self,
+        message: str,
+        location: SourceLocation,
+        hint: str | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.diagnostics.append(Diagnostic(message, location, self.obj, hint, code=code))
 
     # ---- columns ----
 
@@ -475,6 +481,13 @@ class Checker:
             )
         arg = None if e.arg is None else self.expr(e.arg, scope, aggregates=False)
         flt = None if e.filter_ is None else self.boolean(e.filter_, scope, "filter()")
+        if e.distinct and arg is not None and arg.type is SqlType.JSONB:
+            self.error(
+                f"{_agg_name(e)}() of a jsonb value: jsonb cannot be a DISTINCT key",
+                e.location,
+                hint="count a field instead: col(...).json('key')",
+                code="RW012",
+            )
         rule = AGGREGATES[e.func]
         result = rule(arg.type if arg is not None else SqlType.BIGINT)
         if isinstance(result, str):
@@ -495,7 +508,8 @@ class Checker:
         try:
             return parse_type(spec)  # type: ignore[arg-type]
         except TypeSpecError as err:
-            self.error(f"{what}: {err}", location, hint=err.hint)
+            code = "RW007" if err.rejected else None
+            self.error(f"{what}: {err}", location, hint=err.hint, code=code)
             return SqlType.UNKNOWN
 
 

@@ -56,6 +56,10 @@ class EmitOnWindowCloseProperty(exp.Property):
     arg_types: ClassVar[dict[str, bool]] = {}
 
 
+class WatermarkTtlConstraint(exp.WatermarkColumnConstraint):
+    """``WATERMARK FOR col AS expr WITH TTL``: cleans the table's own state only."""
+
+
 class Flush(exp.Expression):
     """``FLUSH``: force a checkpoint so that what was inserted becomes visible."""
 
@@ -124,6 +128,11 @@ class EcomdslTokenizer(RisingWave.Tokenizer):
 class EcomdslParser(RisingWaveParser):
     """RisingWave's parser, plus the statements and properties listed in the module doc."""
 
+    CONSTRAINT_PARSERS = {
+        **RisingWaveParser.CONSTRAINT_PARSERS,
+        "WATERMARK": lambda self: self._parse_watermark(),
+    }
+
     PROPERTY_PARSERS = {
         **RisingWaveParser.PROPERTY_PARSERS,
         "APPEND": lambda self: self._parse_append_only(),
@@ -155,6 +164,13 @@ class EcomdslParser(RisingWaveParser):
         if self.COMMAND_FALLBACK_IS_ERROR:
             self.raise_error("Unsupported statement for ecomdsl (refusing exp.Command)")
         return super()._parse_command()
+
+    def _parse_watermark(self) -> exp.WatermarkColumnConstraint:
+        column = self._match(TokenType.FOR) and self._parse_column()
+        value = self._match(TokenType.ALIAS) and self._parse_disjunction()
+        ttl = self._match_text_seq("WITH", "TTL")
+        kind = WatermarkTtlConstraint if ttl else exp.WatermarkColumnConstraint
+        return self.expression(kind(this=column, expression=value))
 
     def _parse_append_only(self) -> AppendOnlyProperty | None:
         if self._match_text_seq("ONLY"):
@@ -236,6 +252,9 @@ class EcomdslGenerator(RisingWaveGenerator):
         OnConflictProperty: _on_conflict_sql,
         EmitOnWindowCloseProperty: lambda *_: "EMIT ON WINDOW CLOSE",
         Flush: lambda *_: "FLUSH",
+        WatermarkTtlConstraint: lambda self, e: (
+            f"WATERMARK FOR {self.sql(e, 'this')} AS {self.sql(e, 'expression')} WITH TTL"
+        ),
     }
 
     PROPERTIES_LOCATION = {

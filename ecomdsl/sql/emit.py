@@ -20,6 +20,8 @@ from ecomdsl.sql.dialect import (
     AppendOnlyProperty,
     EmitOnWindowCloseProperty,
     Flush,
+    OnConflictProperty,
+    WatermarkTtlConstraint,
     identifier,
 )
 from ecomdsl.types import SqlType
@@ -254,11 +256,19 @@ class Emitter:
         joins: list[exp.Join] = []
         source = b.source
         if isinstance(source, ir.IJoin):
+            right = self.source(source.right)
+            if source.temporal:
+                right.set(
+                    "version",
+                    exp.Version(
+                        this="TIMESTAMP", kind="AS OF", expression=exp.Anonymous(this="PROCTIME")
+                    ),
+                )
             joins.append(
                 exp.Join(
-                    this=self.source(source.right),
+                    this=right,
                     on=self.expr(source.on),
-                    side="LEFT" if source.how == "left" else None,
+                    side=None if source.how == "inner" else source.how.upper(),
                     kind="INNER" if source.how == "inner" else None,
                 )
             )
@@ -328,8 +338,9 @@ class Emitter:
             )
         if d.watermark is not None:
             w = d.watermark
+            kind = WatermarkTtlConstraint if w.ttl else exp.WatermarkColumnConstraint
             items.append(
-                exp.WatermarkColumnConstraint(
+                kind(
                     this=column(w.column),
                     expression=exp.Sub(this=column(w.column), expression=interval(w.delay)),
                 )
@@ -337,6 +348,8 @@ class Emitter:
         properties: list[exp.Expr] = []
         if d.append_only and d.connector is None:
             properties.append(AppendOnlyProperty())
+        if d.on_conflict is not None:
+            properties.append(OnConflictProperty(this=exp.var(d.on_conflict)))
         if d.connector is not None:
             for key, value in d.connector.options:
                 properties.append(
