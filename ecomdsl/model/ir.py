@@ -166,6 +166,8 @@ class IWindow:
     frame: Frame
     type: SqlType
     location: SourceLocation | None = attrs.field(default=None, eq=False)
+    # the compiler chose the constant partition on purpose (ZScore over one series)
+    implicit_partition: bool = False
 
 
 @attrs.frozen

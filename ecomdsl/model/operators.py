@@ -137,7 +137,9 @@ def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
     order_col = _col(order.name, order.type)
 
     def window(func: str, arg: ir.IExpr | None, type_: SqlType) -> ir.IWindow:
-        return ir.IWindow(func, arg, tuple(partition), order_col, frame, type_)
+        return ir.IWindow(
+            func, arg, tuple(partition), order_col, frame, type_, z.location, not partition
+        )
 
     passthrough = [(c.name, _col(c.name, c.type)) for c in schema.columns]
     p.select = [

@@ -308,15 +308,19 @@ class Planner:
                 conditions.append(ir.ILiteral(True, SqlType.BOOLEAN))
         else:
             conditions.append(self.checker.boolean(j.on, scope, "Join(on=...)"))
-        where = left_filters
-        if j.how == "left":
-            conditions += right_filters  # filtering the right side must not drop left rows
-        else:
-            where = where + right_filters
-        source = ir.IJoin(ls, rs, j.how, _and(conditions))
-        return Partial(
-            lp.ctes + rp.ctes, source, scope, where=where, lineage=lp.lineage | rp.lineage
-        )
+        where: list[ir.IExpr] = []
+        # a filter on a side whose rows the join preserves must stay in ON, or it would
+        # drop those rows; on the other side it can move to WHERE
+        sides = ((left_filters, ("right", "full")), (right_filters, ("left", "full")))
+        for filters, keep_in_on in sides:
+            if j.how in keep_in_on:
+                conditions += filters
+            else:
+                where += filters
+        source = ir.IJoin(ls, rs, j.how, _and(conditions), bool(j.temporal), j.location)
+        p = Partial(lp.ctes + rp.ctes, source, scope, where=where, lineage=lp.lineage | rp.lineage)
+        p.location = j.location
+        return p
 
     # ---- time windows ----
 

@@ -20,9 +20,12 @@ the ``risingwave`` and ``postgres`` dialects behave exactly as before.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, ClassVar
 
+import sqlglot
+import sqlglot.errors
 from sqlglot import exp, tokens
 from sqlglot.dialects.risingwave import RisingWave
 from sqlglot.generators.risingwave import RisingWaveGenerator
@@ -108,9 +111,35 @@ def needs_quotes(name: str) -> bool:
     """True unless RisingWave reads ``name`` back unchanged without quotes.
 
     Unquoted identifiers are folded to lower case, so upper case, non-ASCII letters,
-    punctuation, a leading digit and reserved words all need double quotes.
+    punctuation, a leading digit and reserved words all need double quotes; so does any
+    word the parser would read as syntax (``if``, ``filter``...), found by a probe parse.
     """
-    return not _PLAIN_IDENTIFIER.fullmatch(name) or name in RESERVED_KEYWORDS
+    return (
+        not _PLAIN_IDENTIFIER.fullmatch(name)
+        or name in RESERVED_KEYWORDS
+        or not _reads_back_unquoted(name)
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _reads_back_unquoted(name: str) -> bool:
+    """Does ``name`` parse as the same identifier in every position ecomdsl writes one?"""
+    template = (
+        "SELECT {n}, {n}.{n}, a AS {n}, COUNT(*) FILTER (WHERE {n}) AS b "
+        "FROM {n} AS {n} JOIN {n} ON {n} = {n}.{n} WHERE {n} = 1 AND NOT {n} GROUP BY {n}"
+    )
+    try:
+        plain = sqlglot.parse_one(template.format(n=name), read=Ecomdsl)
+        quoted = sqlglot.parse_one(template.format(n=f'"{name}"'), read=Ecomdsl)
+    except sqlglot.errors.ParseError:
+        return False
+
+    def unquote(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Identifier):
+            return exp.Identifier(this=node.this, quoted=False)
+        return node
+
+    return bool(plain.transform(unquote) == quoted.transform(unquote))
 
 
 def identifier(name: str) -> exp.Identifier:

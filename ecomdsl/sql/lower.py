@@ -139,6 +139,10 @@ def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime) -> exp.Exp
     """The batch equivalent of a streaming SELECT."""
 
     def rewrite(node: exp.Expr) -> exp.Expr:
+        if isinstance(node, exp.Table) and node.args.get("version") is not None:
+            # a temporal join looks up the right side as of each left row's arrival; with the
+            # right side loaded before the stream (as the loader does), that is a plain join
+            node.set("version", None)
         if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous):
             name = node.this.name.upper()
             if name in ("HOP", "TUMBLE"):

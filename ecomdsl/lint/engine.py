@@ -1,0 +1,155 @@
+"""Run the rules, apply suppressions and configured severities, and collect the results.
+
+A warning can be silenced on one object with a reason (``allow={"RW101": "why"}`` on the
+builder); a suppression without a reason, or one that silences nothing, is an error.
+``pyproject.toml`` can change the severity of warning rules::
+
+    [tool.ecomdsl.lint.severity]
+    RW102 = "error"    # or "warning", or "off"
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal
+
+import attrs
+
+from ecomdsl.errors import CompileError, Diagnostic, EcomdslError
+from ecomdsl.lint.checks import Analyzer, Finding, ObjectReport
+from ecomdsl.lint.rules import RULES, WARNINGS
+from ecomdsl.model import ir
+
+Level = Literal["error", "warning", "off"]
+
+
+class ConfigError(EcomdslError):
+    """pyproject.toml's [tool.ecomdsl.lint] is not valid."""
+
+
+@attrs.frozen
+class Issue:
+    """A finding with its effective severity."""
+
+    finding: Finding
+    severity: Literal["error", "warning"]
+
+    def diagnostic(self) -> Diagnostic:
+        f = self.finding
+        return Diagnostic(f.message, f.location, f.obj, f.hint, self.severity, f.code)
+
+
+@attrs.frozen
+class Suppressed:
+    finding: Finding
+    reason: str
+
+
+@attrs.frozen
+class LintResult:
+    pipeline: str
+    issues: tuple[Issue, ...]
+    suppressed: tuple[Suppressed, ...]
+    reports: Mapping[str, ObjectReport]
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == "error")
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity == "warning")
+
+
+def load_severities(root: Path) -> dict[str, Level]:
+    """``[tool.ecomdsl.lint.severity]`` from the project's pyproject.toml."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"pyproject.toml: {err}") from err
+    table = data.get("tool", {}).get("ecomdsl", {}).get("lint", {}).get("severity", {})
+    result: dict[str, Level] = {}
+    for code, level in table.items():
+        if code not in RULES:
+            raise ConfigError(f"pyproject.toml [tool.ecomdsl.lint.severity]: unknown rule {code!r}")
+        if code not in WARNINGS:
+            raise ConfigError(
+                f"pyproject.toml [tool.ecomdsl.lint.severity]: {code} is an error "
+                "(RisingWave would reject it); only warnings can be configured"
+            )
+        if level not in ("error", "warning", "off"):
+            raise ConfigError(
+                f"pyproject.toml [tool.ecomdsl.lint.severity]: {code} = {level!r}; "
+                "use 'error', 'warning' or 'off'"
+            )
+        result[code] = level
+    return result
+
+
+def lint(
+    pipeline: ir.ResolvedPipeline, severities: Mapping[str, Level] | None = None
+) -> LintResult:
+    """All lint-stage findings of ``pipeline``, with suppressions and severities applied."""
+    severities = severities or {}
+    reports = Analyzer(pipeline).run()
+    issues: list[Issue] = []
+    suppressed: list[Suppressed] = []
+    for d in pipeline.objects:
+        report = reports[d.name]
+        allow = dict(d.allow)
+        used: set[str] = set()
+        for finding in report.findings:
+            rule = RULES[finding.code]
+            level: Level = severities.get(finding.code, rule.severity)
+            if level == "off":
+                continue
+            reason = allow.get(finding.code)
+            if rule.severity == "warning" and reason is not None and str(reason).strip():
+                suppressed.append(Suppressed(finding, str(reason).strip()))
+                used.add(finding.code)
+                continue
+            issues.append(Issue(finding, level))
+        for code, reason in d.allow:
+            issues.extend(_check_suppression(d, code, reason, used))
+    return LintResult(pipeline.name, tuple(issues), tuple(suppressed), reports)
+
+
+def _check_suppression(d: ir.ObjectDef, code: str, reason: object, used: set[str]) -> list[Issue]:
+    def issue(rule: str, message: str, hint: str) -> Issue:
+        return Issue(Finding(rule, d.name, d.location, message, hint), "error")
+
+    if not isinstance(reason, str) or not reason.strip():
+        return [
+            issue("RW201", f"allow={{{code!r}: ...}} needs a reason", "say why it is fine here")
+        ]
+    if code not in RULES:
+        return [issue("RW202", f"allow: unknown rule {code!r}", "see docs/rules.md for the codes")]
+    if code not in WARNINGS:
+        return [
+            issue(
+                "RW202",
+                f"allow: {code} is an error (RisingWave would reject the view); it cannot be allowed",
+                "fix the view",
+            )
+        ]
+    if code not in used:
+        return [
+            issue(
+                "RW202",
+                f"allow={{{code!r}: ...}} silences nothing: {code} does not fire on {d.name!r}",
+                "remove the suppression",
+            )
+        ]
+    return []
+
+
+def check_compiles(results: list[LintResult]) -> None:
+    """Raise one CompileError when any pipeline has lint errors (compile must fail)."""
+    errors = [i.diagnostic() for r in results for i in r.errors]
+    if errors:
+        raise CompileError(errors)

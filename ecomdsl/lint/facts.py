@@ -1,0 +1,91 @@
+"""What RisingWave knows about each relation: append-only, watermark columns, growth.
+
+Derived over the resolved model the way RisingWave derives them: a watermark declared on a
+table or source flows through views (inlined), filters and projections (renamed with the
+column), HOP/TUMBLE (onto window_start and window_end) and GROUP BY (onto group keys that
+carry one); a regular join keeps watermarks only where both sides have one on an equal key.
+Append-only survives filters, projections, windows and inner joins of append-only inputs;
+aggregates and outer joins produce updates, except under EMIT ON WINDOW CLOSE.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ecomdsl.model import ir
+from ecomdsl.types import SqlType
+
+
+@attrs.frozen
+class Facts:
+    append_only: bool
+    watermarks: frozenset[str]  # columns with a watermark
+    origins: frozenset[str]  # tables/sources whose watermark reaches these columns
+    unbounded: bool  # rows keep arriving over time (an event stream, or windows of one)
+    windowed: bool = False
+
+
+def table_facts(t: ir.TableDef) -> Facts:
+    w = t.watermark
+    flows = w is not None and not w.ttl  # WITH TTL cleans the table only
+    plain = t.connector is None or t.connector.format == "PLAIN"
+    append_only = t.append_only or (t.connector is not None and plain)
+    return Facts(
+        append_only,
+        frozenset({w.column}) if flows and w is not None else frozenset(),
+        frozenset({t.name}) if flows else frozenset(),
+        unbounded=append_only,  # an append-only table only grows; keyed tables are bounded
+    )
+
+
+def join_keys(on: ir.IExpr) -> list[tuple[ir.IColumn, ir.IColumn]]:
+    """Column = column equalities between the two sides, from the ON conjuncts."""
+    if isinstance(on, ir.IBinary) and on.op == "AND":
+        return join_keys(on.left) + join_keys(on.right)
+    if (
+        isinstance(on, ir.IBinary)
+        and on.op == "="
+        and isinstance(on.left, ir.IColumn)
+        and isinstance(on.right, ir.IColumn)
+        and on.left.qualifier != on.right.qualifier
+    ):
+        return [(on.left, on.right)]
+    return []
+
+
+def side_names(s: ir.ISource) -> tuple[str, str]:
+    """(relation name, qualifier) of a join side."""
+    assert isinstance(s, ir.ITable)
+    return s.name, s.alias or s.name
+
+
+def project(f: Facts, select: tuple[tuple[str, ir.IExpr], ...], windowed_ok: bool = True) -> Facts:
+    """Watermarks follow bare columns under their new names; window functions make updates."""
+    marks = {name for name, e in select if isinstance(e, ir.IColumn) and e.name in f.watermarks}
+    has_window = any(isinstance(e, ir.IWindow) for _, e in select)
+    return attrs.evolve(
+        f,
+        watermarks=frozenset(marks),
+        append_only=f.append_only and not has_window,
+        windowed=f.windowed and bool({"window_start", "window_end"} & {n for n, _ in select}),
+    )
+
+
+def is_watermark_key(e: ir.IExpr, f: Facts) -> bool:
+    return isinstance(e, ir.IColumn) and e.name in f.watermarks
+
+
+def aggregate_output(f: Facts, block: ir.Block) -> Facts:
+    keys = [k for k in block.group_by if is_watermark_key(k, f)]
+    names = {n for n, e in block.select if isinstance(e, ir.IColumn) and any(e == k for k in keys)}
+    return Facts(
+        append_only=False,
+        watermarks=frozenset(names),
+        origins=f.origins if names else frozenset(),
+        unbounded=f.unbounded and bool(keys),  # one row per window keeps coming
+        windowed=f.windowed and bool(keys),
+    )
+
+
+def temporal_type(e: ir.IExpr) -> SqlType:
+    return e.type
