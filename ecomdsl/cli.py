@@ -88,6 +88,7 @@ def compile(paths: PathsArg = None, out: OutOpt = None) -> None:
     except EcomdslError as err:
         _fail(err, root)
         return
+    _print_warnings(compiled, root)
     shown = _shown(target, root)
     for rel in result.written:
         typer.echo(f"wrote     {shown}/{rel}")
@@ -115,6 +116,7 @@ def check(paths: PathsArg = None, out: OutOpt = None) -> None:
     except EcomdslError as err:
         _fail(err, root)
         return
+    _print_warnings(compiled, root)
     chunks = diff(target, compiled, label=_shown(target, root))
     if chunks:
         typer.echo("".join(chunks), nl=False)
@@ -124,6 +126,90 @@ def check(paths: PathsArg = None, out: OutOpt = None) -> None:
         )
         raise typer.Exit(1)
     typer.echo(f"generated/ is up to date ({len(compiled.files)} files)")
+
+
+def _print_warnings(compiled: object, root: Path) -> None:
+    for result in getattr(compiled, "lint", ()):
+        for issue in result.warnings:
+            typer.echo(issue.diagnostic().format(root), err=True)
+        if result.suppressed:
+            typer.echo(
+                f"{result.pipeline}: {len(result.suppressed)} warning(s) suppressed "
+                "(`ecomdsl lint` lists them)",
+                err=True,
+            )
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+@app.command()
+def lint(
+    paths: PathsArg = None,
+    format: Annotated[  # noqa: A002
+        LintFormat,
+        typer.Option("--format", "-f", help="text, json, or github (Actions annotations)."),
+    ] = LintFormat.text,
+) -> None:
+    """Check the pipelines against RisingWave's rules (docs/rules.md).
+
+    Errors are what RisingWave would reject; warnings are state that grows without bound
+    or work it could avoid. Warnings silenced with allow={"RWxxx": "reason"} are listed
+    with their reasons. Exits 1 when there is any error.
+    """
+    from ecomdsl.compiler import resolve_paths
+    from ecomdsl.errors import CompileError
+    from ecomdsl.lint import report
+    from ecomdsl.lint.engine import lint as run_lint
+    from ecomdsl.lint.engine import load_severities
+
+    root = _root()
+    try:
+        resolved = resolve_paths(_paths(paths, root), root, test_data=False)
+        severities = load_severities(root)
+    except CompileError as err:
+        typer.echo(report.compile_errors(err, root, format.value), nl=False)
+        raise typer.Exit(1) from None
+    except EcomdslError as err:
+        _fail(err, root)
+        return
+    results = [run_lint(p, severities) for p in resolved]
+    render = {"json": report.json_text, "github": report.github}.get(format.value, report.text)
+    typer.echo(render(results, root), nl=False)
+    if any(r.errors for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def explain(
+    name: Annotated[str, typer.Argument(help="The object to explain.")],
+    paths: PathsArg = None,
+) -> None:
+    """Explain one object: its inputs, append-only or not, watermark columns, emit mode,
+    what bounds its state, and which rules fire on it."""
+    from ecomdsl.compiler import resolve_paths
+    from ecomdsl.lint import report
+    from ecomdsl.lint.engine import lint as run_lint
+    from ecomdsl.lint.engine import load_severities
+    from ecomdsl.model.typecheck import did_you_mean
+
+    root = _root()
+    try:
+        resolved = resolve_paths(_paths(paths, root), root, test_data=False)
+        severities = load_severities(root)
+        for p in resolved:
+            result = run_lint(p, severities)
+            if name in result.reports:
+                typer.echo(report.explain(result.reports[name], result, root), nl=False)
+                return
+        known = sorted(n for p in resolved for n in (d.name for d in p.objects))
+        hint = did_you_mean(name, known)
+        raise EcomdslError(f"no object named {name!r}" + (f"; {hint}" if hint else ""))
+    except EcomdslError as err:
+        _fail(err, root)
 
 
 class GraphFormat(StrEnum):

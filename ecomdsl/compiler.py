@@ -9,6 +9,7 @@ import attrs
 
 from ecomdsl.dsl.objects import Pipeline
 from ecomdsl.errors import CompileError, Diagnostic, LoadError
+from ecomdsl.lint.engine import LintResult, lint, load_severities
 from ecomdsl.loader import load_pipelines
 from ecomdsl.model import ir
 from ecomdsl.model.build import resolve
@@ -19,10 +20,15 @@ from ecomdsl.render import render
 class Compiled:
     pipelines: tuple[ir.ResolvedPipeline, ...]
     files: dict[str, str]  # path relative to the output folder (posix) -> text
+    lint: tuple[LintResult, ...] = ()
 
 
 def compile_pipelines(pipelines: list[Pipeline], root: Path) -> Compiled:
-    """Resolve and render every pipeline; all errors of all pipelines are raised together."""
+    """Resolve, lint and render every pipeline.
+
+    All errors of all pipelines (resolving and lint errors) are raised together as one
+    CompileError; lint warnings come back in ``Compiled.lint`` for the caller to print.
+    """
     resolved: list[ir.ResolvedPipeline] = []
     diagnostics: list[Diagnostic] = []
     for pipeline in pipelines:
@@ -30,13 +36,16 @@ def compile_pipelines(pipelines: list[Pipeline], root: Path) -> Compiled:
             resolved.append(resolve(pipeline))
         except CompileError as err:
             diagnostics.extend(err.diagnostics)
+    severities = load_severities(root)
+    results = [lint(p, severities) for p in resolved]
+    diagnostics += [i.diagnostic() for r in results for i in r.errors]
     if diagnostics:
         raise CompileError(diagnostics)
     files: dict[str, str] = {}
     for p in resolved:
         for name, text in render(p, root).items():
             files[f"{p.name}/{name}"] = text
-    return Compiled(tuple(resolved), dict(sorted(files.items())))
+    return Compiled(tuple(resolved), dict(sorted(files.items())), tuple(results))
 
 
 def load_paths(paths: list[Path], root: Path) -> list[Pipeline]:

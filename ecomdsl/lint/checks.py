@@ -293,12 +293,6 @@ class Analyzer:
     def window(self, d: ir.ViewDef, w: ir.IWindow, f: Facts, eowc: bool) -> None:
         report = self.reports[d.name]
         where = w.location
-        if not w.partition and not w.implicit_partition:
-            self.find(
-                "RW002", d, where,
-                "a window function without PARTITION BY is refused in streaming",
-                "partition it (partition_by=...)",
-            )  # fmt: skip
         if w.frame.kind == "RANGE" and w.order.type is SqlType.TIMESTAMPTZ:
             for bound in (w.frame.start, w.frame.end):
                 if isinstance(bound, ir.Interval) and bound.unit in CALENDAR_UNITS:

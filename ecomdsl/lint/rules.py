@@ -52,12 +52,6 @@ RULES: dict[str, Rule] = {
             'Hop(events, "ts", hop="5 minutes", size="1 hour")',
         ),
         _r(
-            "RW002", "window function without PARTITION BY in a streaming view", "error", "lint",
-            "partition the window; ZScore's constant partition over one series is allowed",
-            "an OVER window with no PARTITION BY",
-            'ZScore(hourly, value="n", order_by="hour", partition_by=["region"])',
-        ),
-        _r(
             "RW005", "watermark on a table that is not append-only, or on a non-PLAIN source",
             "error", "resolve",
             "append_only=True (or watermark_ttl=True), or a PLAIN source",

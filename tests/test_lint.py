@@ -1,0 +1,408 @@
+"""Every rule: a pipeline that triggers it (code, object, file:line, message) and a near miss
+that must not. Error rules also make `compile` fail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ecomdsl import (
+    Join,
+    Kafka,
+    MaterializedView,
+    Pipeline,
+    Stream,
+    Table,
+    Tumble,
+    ZScore,
+    col,
+    count,
+    count_distinct,
+    max_,
+    sum_,
+)
+from ecomdsl.compiler import compile_pipelines
+from ecomdsl.dsl.objects import PipelineObject
+from ecomdsl.errors import CompileError, Diagnostic
+from ecomdsl.lint import RULES, lint
+from ecomdsl.lint.engine import ConfigError, Issue, load_severities
+from ecomdsl.model.build import resolve
+from tests.helpers import ROOT, events, line_of, products
+
+HERE = __file__
+
+
+def at(marker: str) -> str:
+    return f"tests/test_lint.py:{line_of(marker, HERE)}"
+
+
+def issues(*objects: PipelineObject) -> list[Issue]:
+    return list(lint(resolve(Pipeline("t", objects=list(objects)))).issues)
+
+
+def codes(*objects: PipelineObject) -> list[tuple[str, str]]:
+    return [(i.finding.code, i.finding.obj) for i in issues(*objects)]
+
+
+def resolve_errors(*objects: PipelineObject) -> list[Diagnostic]:
+    with pytest.raises(CompileError) as info:
+        resolve(Pipeline("t", objects=list(objects)))
+    return list(info.value.diagnostics)
+
+
+def compile_fails_with(code: str, *objects: PipelineObject) -> None:
+    with pytest.raises(CompileError) as info:
+        compile_pipelines([Pipeline("t", objects=list(objects))], ROOT)
+    assert code in [d.code for d in info.value.diagnostics]
+
+
+def only(found: list[Issue], code: str) -> Issue:
+    matching = [i for i in found if i.finding.code == code]
+    assert len(matching) == 1, [(i.finding.code, i.finding.message) for i in found]
+    return matching[0]
+
+
+def hourly(e: Stream) -> MaterializedView:
+    return MaterializedView(
+        "hourly",
+        Tumble(e, "event_time", size="1 hour").group_by("window_start").agg(n=count()),
+    )
+
+
+# ---- resolve-stage errors -----------------------------------------------------------
+
+
+def test_rw001_hop_multiple() -> None:
+    from ecomdsl import Hop
+
+    e = events()
+    hop = Hop(e, "event_time", hop="7 minutes", size="1 hour")  # L:001
+    bad = MaterializedView("m", hop.agg(n=count()))
+    [d] = resolve_errors(bad)
+    assert (d.code, d.obj, d.location.display(ROOT)) == ("RW001", "m", at("L:001"))
+    assert d.message == "HOP size '1 hour' is not a multiple of hop '7 minutes'"
+    ok = MaterializedView("m", Hop(e, "event_time", hop="5 minutes", size="1 hour").agg(n=count()))
+    assert codes(ok, hourly(e)) == []
+    compile_fails_with("RW001", bad)
+
+
+def test_rw005_watermark_needs_append_only() -> None:
+    cols = {"id": "int", "ts": "timestamp"}
+    bad = Table("t", cols, primary_key="id", event_time="ts", watermark="1 minute")  # L:005
+    [d] = resolve_errors(bad)
+    assert (d.code, d.obj, d.location.display(ROOT)) == ("RW005", "t", at("L:005"))
+    assert d.message == "a watermark on a table needs APPEND ONLY (or WITH TTL)"
+    ttl = Table(
+        "t", cols, primary_key="id", event_time="ts", watermark="1 minute", watermark_ttl=True
+    )
+    assert resolve(Pipeline("t", objects=[ttl])).get("t").watermark.ttl  # type: ignore[union-attr]
+    upsert = Stream(
+        "s", cols, event_time="ts", watermark="1 minute",
+        connector=Kafka(topic="t", bootstrap_servers="b:9092", format="upsert"),
+    )  # fmt: skip
+    [d] = resolve_errors(upsert)
+    assert d.code == "RW005" and d.message.startswith("a watermark needs an append-only source")
+    compile_fails_with("RW005", bad)
+
+
+def test_rw007_rejected_types() -> None:
+    bad = Table("t", {"a": "varchar(20)", "b": "serial"})
+    assert [(d.code, d.obj) for d in resolve_errors(bad)] == [("RW007", "t"), ("RW007", "t")]
+    near = Table("t", {"a": "varchr"})  # a typo is not RW007
+    assert [d.code for d in resolve_errors(near)] == [None]
+
+
+def test_rw008_constraints() -> None:
+    cols = {"id": "int", "email": "varchar"}
+    bad = Table("users", cols, primary_key="id", unique=["email"], checks=["id > 0"])  # L:008
+    found = resolve_errors(bad)
+    assert [(d.code, d.message) for d in found] == [
+        ("RW008", "Table(unique=...): RisingWave does not support UNIQUE constraints"),
+        ("RW008", "Table(checks=...): RisingWave does not support CHECK constraints"),
+    ]
+    assert found[0].location.display(ROOT) == at("L:008")
+    assert codes(Table("users", cols, primary_key="id")) == []
+
+
+def test_rw009_append_only_with_key() -> None:
+    cols = {"id": "int", "v": "int"}
+    bad = Table("t", cols, primary_key="id", append_only=True)  # L:009
+    [d] = resolve_errors(bad)
+    assert (d.code, d.location.display(ROOT)) == ("RW009", at("L:009"))
+    assert d.message == "an APPEND ONLY table with a primary key needs ON CONFLICT DO NOTHING"
+    ok = Table("t", cols, primary_key="id", append_only=True, on_conflict="do nothing")
+    assert codes(ok) == []
+    from ecomdsl.sql.emit import Emitter
+
+    sql = Emitter().create(resolve(Pipeline("t", objects=[ok])).get("t")).sql("ecomdsl")
+    assert sql.endswith("APPEND ONLY ON CONFLICT DO NOTHING")
+
+
+def test_rw012_jsonb_keys() -> None:
+    e = events()
+    distinct = count_distinct(col("payload"))  # L:012
+    bad = MaterializedView("m", e.group_by("user_id").agg(n=distinct))
+    [d] = resolve_errors(bad)
+    assert (d.code, d.obj, d.location.display(ROOT)) == ("RW012", "m", at("L:012"))
+    ok = MaterializedView(
+        "m", e.group_by("user_id").agg(n=count_distinct(col("payload").json("k")))
+    )
+    assert "RW012" not in [c for c, _ in codes(ok, hourly(e))]
+
+
+def test_rw014_rewindowing() -> None:
+    e = events()
+    inner = Tumble(e, "event_time", size="1 hour")
+    bad = MaterializedView("m", Tumble(inner, "event_time", size="1 day").agg(n=count()))
+    assert [d.code for d in resolve_errors(bad)] == ["RW014", "RW014"]  # window_start and _end
+
+
+# ---- lint-stage errors --------------------------------------------------------------
+
+
+def test_rw006_eowc_needs_a_watermark_key() -> None:
+    e = events()
+    bad = MaterializedView(
+        "m", e.group_by("user_id").agg(n=count()), emit_on_window_close=True
+    )  # L:006
+    found = issues(bad, hourly(e))
+    issue = only(found, "RW006")
+    assert issue.severity == "error" and issue.finding.obj == "m"
+    assert issue.finding.message == (
+        "EMIT ON WINDOW CLOSE needs a watermark column (e.g. window_start) in GROUP BY"
+    )
+    global_agg = MaterializedView("g", e.agg(n=count()), emit_on_window_close=True)
+    assert only(issues(global_agg, hourly(e)), "RW006").finding.message.startswith(
+        "EMIT ON WINDOW CLOSE cannot be used on an aggregate without GROUP BY"
+    )
+    no_watermark = Stream("s", {"ts": "timestamp"}, event_time="ts")
+    windowed = MaterializedView(
+        "w", Tumble(no_watermark, "ts", size="1 hour").group_by("window_start").agg(n=count()),
+        emit_on_window_close=True,
+    )  # fmt: skip
+    assert "RW006" in [c for c, _ in codes(windowed)]
+    ok = MaterializedView(
+        "ok", Tumble(e, "event_time", size="1 hour").group_by("window_start").agg(n=count()),
+        emit_on_window_close=True,
+    )  # fmt: skip
+    assert codes(ok) == []
+    compile_fails_with("RW006", bad, hourly(e))
+
+
+def test_rw010_range_days_on_timestamptz() -> None:
+    s = Stream("s", {"v": "int", "ts": "timestamptz"}, event_time="ts", watermark="1 minute")
+    per_hour = Tumble(s, "ts", size="1 hour").group_by(hour=col("window_start")).agg(n=count())
+    bad = MaterializedView(
+        "z",
+        ZScore(per_hour, value="n", order_by="hour", lookback="1 day"),
+        allow={"RW103": "small"},
+    )
+    issue = only(issues(bad), "RW010")
+    assert issue.finding.message == "a RANGE frame on a timestamptz column cannot use day (1 day)"
+    ok = MaterializedView(
+        "z",
+        ZScore(per_hour, value="n", order_by="hour", lookback="24 hours"),
+        allow={"RW103": "small"},
+    )
+    assert codes(ok) == []
+    compile_fails_with("RW010", bad)
+
+
+def test_rw011_temporal_join_targets() -> None:
+    e = events()
+    src = Stream(
+        "prices", {"product_id": "varchar", "price": "numeric", "ts": "timestamp"},
+        event_time="ts", connector=Kafka(topic="p", bootstrap_servers="b:9092"),
+    )  # fmt: skip
+    bad = MaterializedView(
+        "m", Join(e, src, on="product_id", temporal=True).select(e.c.event_id, src.c.price)
+    )  # L:011
+    issue = only(issues(bad, hourly(e)), "RW011")
+    assert issue.finding.message == (
+        "temporal join: its right side 'prices' is a source, which stores nothing to look up"
+    )
+    query = products().where(col("price") > 1).select("product_id", "price")
+    cte = MaterializedView("c", Join(e, query, on="product_id", temporal=True).select(e.c.event_id))
+    assert "a query (a CTE)" in only(issues(cte, hourly(e)), "RW011").finding.message
+    p = products()
+    full = MaterializedView(
+        "f", Join(e, p, on="product_id", how="full", temporal=True).select(e.c.event_id)
+    )
+    assert "cannot be FULL" in only(issues(full, hourly(e)), "RW011").finding.message
+    ok = MaterializedView(
+        "ok", Join(e, p, on="product_id", temporal=True).select(e.c.event_id, p.c.price)
+    )
+    assert codes(ok, hourly(e)) == []
+    compile_fails_with("RW011", bad, hourly(e))
+
+
+def test_rw013_non_equi_join() -> None:
+    e, p = events(), products()
+    bad = MaterializedView("m", Join(e, p, on=e.c.amount > p.c.price).select(e.c.event_id))  # L:013
+    issue = only(issues(bad, hourly(e)), "RW013")
+    assert issue.finding.location.display(ROOT) == at("L:013")
+    ok = MaterializedView(
+        "m", Join(e, p, on=(e.c.product_id == p.c.product_id) & (e.c.amount > p.c.price), temporal=True)
+        .select(e.c.event_id),
+    )  # fmt: skip
+    assert codes(ok, hourly(e)) == []
+    compile_fails_with("RW013", bad, hourly(e))
+
+
+# ---- warnings -----------------------------------------------------------------------
+
+
+def test_rw101_unbounded_join() -> None:
+    e, p = events(), products()
+    join = Join(e, p, on="product_id")  # L:101
+    bad = MaterializedView("m", join.select(e.c.event_id, p.c.price))
+    issue = only(issues(bad, hourly(e)), "RW101")
+    assert (issue.severity, issue.finding.obj, issue.finding.location.display(ROOT)) == (
+        "warning",
+        "m",
+        at("L:101"),
+    )
+    assert issue.finding.message == (
+        "regular join of events and products keeps both inputs in state, and events grows "
+        "without bound"
+    )
+    ok = MaterializedView("m", Join(e, p, on="product_id", temporal=True).select(e.c.event_id))
+    assert codes(ok, hourly(e)) == []
+    # a window join is bounded by the watermark
+    w1 = Tumble(e, "event_time", size="1 hour").group_by("window_start", "user_id").agg(a=count())
+    w2 = Tumble(e, "event_time", size="1 hour").group_by("window_start", "user_id").agg(b=count())
+    window_join = MaterializedView(
+        "wj", Join(w1, w2, on=["window_start", "user_id"]).select("window_start")
+    )
+    assert "RW101" not in [c for c, _ in codes(window_join)]
+
+
+def test_rw102_unbounded_group_by() -> None:
+    e = events()
+    bad = MaterializedView("m", e.group_by("user_id").agg(n=count()))  # L:102
+    issue = only(issues(bad, hourly(e)), "RW102")
+    assert issue.finding.location.display(ROOT) == at("L:102")
+    ok = MaterializedView(
+        "m",
+        Tumble(e, "event_time", size="1 day").group_by("window_start", "user_id").agg(n=count()),
+    )
+    assert codes(ok) == []
+    keyed_table = MaterializedView("t", products().group_by("name").agg(n=count()))
+    assert codes(keyed_table) == []
+
+
+def test_rw103_over_window_over_a_stream() -> None:
+    e = events()
+    hours = Tumble(e, "event_time", size="1 hour").group_by(hour=col("window_start")).agg(n=count())
+    bad = MaterializedView("z", ZScore(hours, value="n", order_by="hour"))  # L:103
+    issue = only(issues(bad), "RW103")
+    assert issue.finding.location.display(ROOT) == at("L:103")
+    totals = (
+        products().group_by("name").agg(n=count()).select("name", "n", t=col("n").cast("timestamp"))
+    )
+    near = MaterializedView(
+        "z", ZScore(totals, value="n", order_by="n", lookback=5, exclude_recent=1)
+    )
+    assert "RW103" not in [c for c, _ in codes(near)]
+
+
+def test_rw104_min_max_distinct_on_updates() -> None:
+    e, p = events(), products()
+    joined = Join(p, e, on="product_id", how="left")
+    bad = MaterializedView(
+        "m", joined.group_by(p.c.product_id).agg(top=max_(e.c.amount)),
+        allow={"RW101": "test", "RW102": "test"},
+    )  # fmt: skip
+    issue = only(issues(bad, hourly(e)), "RW104")
+    assert issue.finding.message.startswith("max over input that is not append-only")
+    ok = MaterializedView(
+        "m",
+        Tumble(e, "event_time", size="1 hour")
+        .group_by("window_start")
+        .agg(top=max_(col("amount"))),
+    )
+    assert codes(ok) == []
+
+
+def test_rw107_unused_watermark() -> None:
+    e = events()
+    only_grouped = MaterializedView(
+        "m", e.group_by("user_id").agg(n=count()), allow={"RW102": "ok"}
+    )
+    issue = only(issues(only_grouped), "RW107")
+    assert (issue.finding.obj, issue.finding.message) == (
+        "events",
+        "the watermark on 'event_time' is used by no window or EMIT ON WINDOW CLOSE downstream",
+    )
+    assert codes(hourly(e)) == []
+
+
+# ---- suppressions and configuration -------------------------------------------------
+
+
+def test_suppression_with_reason_is_listed() -> None:
+    e = events()
+    m = MaterializedView("m", e.group_by("user_id").agg(n=count()), allow={"RW102": "few users"})
+    result = lint(resolve(Pipeline("t", objects=[m, hourly(e)])))
+    assert result.issues == ()
+    assert [(s.finding.code, s.reason) for s in result.suppressed] == [("RW102", "few users")]
+
+
+def test_rw201_rw202_bad_suppressions() -> None:
+    e = events()
+    no_reason = MaterializedView("a", e.group_by("user_id").agg(n=count()), allow={"RW102": " "})
+    nothing = MaterializedView("b", hourly(e).query, allow={"RW101": "just in case"})
+    error_rule = MaterializedView("c", e.agg(n=sum_(col("amount"))), allow={"RW006": "no"})
+    unknown = MaterializedView("d", e.agg(n=count()), allow={"RW999": "?"})
+    found = [
+        (i.finding.code, i.finding.obj, i.finding.message)
+        for i in issues(no_reason, nothing, error_rule, unknown, hourly(e))
+        if i.severity == "error"
+    ]
+    assert found == [
+        ("RW201", "a", "allow={'RW102': ...} needs a reason"),
+        ("RW202", "b", "allow={'RW101': ...} silences nothing: RW101 does not fire on 'b'"),
+        (
+            "RW202",
+            "c",
+            "allow: RW006 is an error (RisingWave would reject the view); it cannot be allowed",
+        ),
+        ("RW202", "d", "allow: unknown rule 'RW999'"),
+    ]
+    compile_fails_with("RW202", nothing, hourly(e))
+
+
+def test_severity_config(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ecomdsl.lint.severity]\nRW102 = "error"\nRW107 = "off"\n'
+    )
+    assert load_severities(tmp_path) == {"RW102": "error", "RW107": "off"}
+    e = events()
+    m = MaterializedView("m", e.group_by("user_id").agg(n=count()))
+    result = lint(resolve(Pipeline("t", objects=[m])), load_severities(tmp_path))
+    assert [(i.finding.code, i.severity) for i in result.issues] == [("RW102", "error")]
+    (tmp_path / "pyproject.toml").write_text('[tool.ecomdsl.lint.severity]\nRW006 = "warning"\n')
+    with pytest.raises(ConfigError, match="RW006 is an error"):
+        load_severities(tmp_path)
+
+
+def test_seed_pipeline_is_clean_with_listed_suppressions() -> None:
+    from pipelines.ecommerce import pipeline
+
+    result = lint(resolve(pipeline, test_data=False))
+    assert result.issues == ()
+    assert sorted((s.finding.code, s.finding.obj) for s in result.suppressed) == [
+        ("RW102", "funnel_analysis"),
+        ("RW102", "pageview_metrics"),
+        ("RW102", "product_performance"),
+        ("RW102", "product_view_metrics"),
+        ("RW103", "anomaly_detection"),
+    ]
+
+
+def test_every_rule_is_documented() -> None:
+    doc = (ROOT / "docs" / "rules.md").read_text()
+    for code, rule in RULES.items():
+        assert f"| {code} |" in doc, code
+        assert rule.title in doc, code
