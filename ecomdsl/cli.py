@@ -149,7 +149,7 @@ class LintFormat(StrEnum):
 @app.command()
 def lint(
     paths: PathsArg = None,
-    format: Annotated[  # noqa: A002
+    format: Annotated[
         LintFormat,
         typer.Option("--format", "-f", help="text, json, or github (Actions annotations)."),
     ] = LintFormat.text,
