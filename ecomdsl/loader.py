@@ -70,9 +70,9 @@ def load_module(path: Path, root: Path) -> object:
         sys.path.remove(str(base))
     sys.path.insert(0, str(base))
     _forget_foreign_package(name.split(".")[0], base)
-    existing = sys.modules.get(name)
-    if existing is not None and Path(getattr(existing, "__file__", "") or "").resolve() == path:
-        return existing
+    # always import the file as it is now (a long-lived process may compile it again)
+    sys.modules.pop(name, None)
+    importlib.invalidate_caches()
     try:
         module = importlib.import_module(name)
     except CompileError:
