@@ -325,3 +325,34 @@ def test_ref_by_name(sql_snapshot: SnapshotAssertion) -> None:
         "heavy_users", ref("per_user_counts").where(col("n") >= 100).select("user_id")
     )
     check(sql_snapshot, top, base, e)
+
+
+def test_temporal_left_join(sql_snapshot: SnapshotAssertion) -> None:
+    e, p = events(), products()
+    lookup = Join(
+        e.where(col("event_type") == "purchase"), p, on="product_id", how="left", temporal=True
+    )
+    mv = MaterializedView("priced_purchases", lookup.select(e.c.event_id, p.c.price))
+    check(sql_snapshot, mv, e, p)
+
+
+def test_table_options(sql_snapshot: SnapshotAssertion) -> None:
+    t = Table(
+        "readings",
+        {"sensor": "varchar", "ts": "timestamptz", "value": "double precision"},
+        primary_key="sensor",
+        append_only=True,
+        on_conflict="do nothing",
+        event_time="ts",
+        watermark="30 seconds",
+    )
+    ttl = Table(
+        "latest",
+        {"sensor": "varchar", "ts": "timestamp"},
+        primary_key="sensor",
+        event_time="ts",
+        watermark="1 hour",
+        watermark_ttl=True,
+    )
+    check(sql_snapshot, t)
+    check(sql_snapshot, ttl)
