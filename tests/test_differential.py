@@ -24,8 +24,8 @@ Data rules kept (the contract's, not limitations of the engines): ``user_id``, `
 and ``event_time`` are never NULL, ``product_id`` is NULL on pageviews, money is a JSON number
 with at most 2 decimals, ``item_count``/``quantity`` are ints, product prices are never NULL,
 and no row is between 2 minutes and 1 hour behind the watermark's event time (every model of
-RisingWave's watermark agrees only outside that band). Views that look products up with a
-temporal join get products only before the events (see `TEMPORAL_JOIN_VIEWS`).
+RisingWave's watermark agrees only outside that band). Products may also arrive after the
+events: every view joins the final products, as RisingWave's regular joins do.
 """
 
 from __future__ import annotations
@@ -299,7 +299,7 @@ def event_sets(draw: Draw, products_after_events: bool = True) -> Statements:
     """Statements ``[("products", ...), ("users", ...), ("user_events", ...), ...]``.
 
     ``products_after_events`` allows a products statement after the events (a regular join
-    sees the last row per key whenever it arrives). `TEMPORAL_JOIN_VIEWS` get False.
+    sees the last row per key whenever it arrives).
     """
     branch = draw(st.sampled_from(["general", "hourly"]))
     events = general_events(draw) if branch == "general" else hourly_purchases(draw)
@@ -308,16 +308,6 @@ def event_sets(draw: Draw, products_after_events: bool = True) -> Statements:
     if products_after_events and draw(st.integers(0, 5)) == 0:
         statements += product_statements(draw)[1:]
     return statements
-
-
-TEMPORAL_JOIN_VIEWS = {"product_view_metrics"}
-"""Views that look products up with a process-time temporal join (``FOR SYSTEM_TIME AS OF
-PROCTIME()``): in RisingWave each event sees the products as they are when it arrives, and
-later product rows never change (or create) earlier results. The batch lowering drops the
-``FOR SYSTEM_TIME AS OF`` and the reference joins the final products table, which is the same
-only when every products statement precedes the events (the premise `ecomdsl.sql.lower`
-states for dropping it; nothing in the loader enforces it). So these views get no products
-statement after the events."""
 
 
 # ---- the properties --------------------------------------------------------------------------
@@ -353,7 +343,7 @@ def _record(view: str, statements: Statements, expected: list[Row]) -> None:
 )
 @given(data=st.data())
 def test_engines_match_reference(view: str, pg_dsn: str, data: st.DataObject) -> None:
-    strategy = event_sets(products_after_events=view not in TEMPORAL_JOIN_VIEWS)
+    strategy = event_sets(products_after_events=True)
     statements: Statements = data.draw(strategy, label="statements")
     expected = ALL_VIEWS[view](statements)
     _record(view, statements, expected)
