@@ -356,3 +356,31 @@ def test_table_options(sql_snapshot: SnapshotAssertion) -> None:
     )
     check(sql_snapshot, t)
     check(sql_snapshot, ttl)
+
+
+def test_window_functions_top_n(sql_snapshot: SnapshotAssertion) -> None:
+    from ecomdsl import lag, row_number
+
+    e = events()
+    ranked = e.select(
+        "user_id",
+        "event_id",
+        "event_time",
+        rn=row_number().over(partition_by="user_id", order_by="event_time"),
+        previous=lag(col("event_time")).over(partition_by="user_id", order_by="event_time"),
+        running=sum_(col("amount")).over(
+            partition_by="user_id", order_by="event_time", rows=(None, None)
+        ),
+    )
+    check(sql_snapshot, MaterializedView("first_three", ranked.where(col("rn") <= 3)), e)
+
+
+def test_union_all_and_temporal_filter(sql_snapshot: SnapshotAssertion) -> None:
+    from ecomdsl import now, union_all
+
+    e = events()
+    recent = e.where(col("event_time") > now() - interval("1 hour"))
+    carts = recent.where(col("event_type") == "add_to_cart").select("user_id", kind=lit("cart"))
+    buys = recent.where(col("event_type") == "purchase").select("user_id", kind=lit("buy"))
+    mv = MaterializedView("recent_actions", union_all(carts, buys).group_by("kind").agg(n=count()))
+    check(sql_snapshot, mv, e)

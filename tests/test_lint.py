@@ -406,3 +406,133 @@ def test_every_rule_is_documented() -> None:
     for code, rule in RULES.items():
         assert f"| {code} |" in doc, code
         assert rule.title in doc, code
+
+
+# ---- NOW(), PROCTIME(), window functions, UNION ---------------------------------------
+
+
+def test_rw002_window_without_partition() -> None:
+    from ecomdsl import row_number
+
+    e = events()
+    rn = row_number().over(order_by="event_time")  # L:002
+    bad = MaterializedView("m", e.select("event_id", rn=rn).where(col("rn") <= 3))
+    issue = only(issues(bad, hourly(e)), "RW002")
+    assert (issue.finding.obj, issue.finding.location.display(ROOT)) == ("m", at("L:002"))
+    assert issue.finding.message == "a window function without PARTITION BY is refused in streaming"
+    ok_rn = row_number().over(partition_by="user_id", order_by="event_time")
+    ok = MaterializedView("m", e.select("event_id", rn=ok_rn).where(col("rn") <= 3))
+    assert "RW002" not in [c for c, _ in codes(ok, hourly(e))]
+    compile_fails_with("RW002", bad, hourly(e))
+
+
+def test_rw003_now_placement_and_shape() -> None:
+    from ecomdsl import interval, now
+
+    e = events()
+    age = now() - col("event_time")  # L:003
+    in_output = MaterializedView("a", e.select("event_id", age=age))
+    issue = only(issues(in_output, hourly(e)), "RW003")
+    assert (issue.finding.obj, issue.finding.location.display(ROOT)) == ("a", at("L:003"))
+    assert issue.finding.message.startswith("NOW() is allowed only in WHERE, HAVING, ON and FROM")
+    odd = MaterializedView(
+        "b", e.where(col("event_time") + (now() - col("event_time")) > now()).select("event_id")
+    )
+    assert (
+        "NOW() must appear as `column <op> now_expression`"
+        in only(issues(odd, hourly(e)), "RW003").finding.message
+    )
+    both = MaterializedView(
+        "c",
+        e.where(
+            (col("event_time") > now() - interval("1 hour"))
+            | (col("event_time") < now() - interval("1 day"))
+        ).select("event_id"),
+    )
+    assert (
+        only(issues(both, hourly(e)), "RW003").finding.message
+        == "two temporal filters joined by OR"
+    )
+    ok = MaterializedView(
+        "d",
+        e.where(col("event_time") > now() - interval("1 hour")).group_by("user_id").agg(n=count()),
+    )
+    assert codes(ok, hourly(e)) == []  # the temporal filter bounds the GROUP BY (no RW102)
+    compile_fails_with("RW003", in_output, hourly(e))
+
+
+def test_rw004_proctime() -> None:
+    from ecomdsl import now, proctime
+
+    e = events()
+    bad = MaterializedView("m", e.where(col("event_time") > proctime()).select("event_id"))  # L:004
+    issue = only(issues(bad, hourly(e)), "RW004")
+    assert issue.finding.location.display(ROOT) == at("L:004")
+    assert issue.finding.message == "PROCTIME() is allowed only in CREATE TABLE/SOURCE"
+    ok = MaterializedView("m", e.where(col("event_time") > now()).select("event_id"))
+    assert "RW004" not in [c for c, _ in codes(ok, hourly(e))]
+    compile_fails_with("RW004", bad, hourly(e))
+
+
+def test_rw105_union_distinct() -> None:
+    from ecomdsl import union, union_all
+
+    e = events()
+    carts = e.where(col("event_type") == "add_to_cart").select("user_id", "event_time")
+    buys = e.where(col("event_type") == "purchase").select("user_id", "event_time")
+    both = union(carts, buys)  # L:105
+    bad = MaterializedView("m", both.select("user_id", "event_time"))
+    issue = only(issues(bad, hourly(e)), "RW105")
+    assert (issue.severity, issue.finding.location.display(ROOT)) == ("warning", at("L:105"))
+    ok = MaterializedView("m", union_all(carts, buys).select("user_id", "event_time"))
+    assert codes(ok, hourly(e)) == []
+
+
+def test_rw106_row_number_without_top_n() -> None:
+    from ecomdsl import row_number
+
+    e = events()
+    rn = row_number().over(partition_by="user_id", order_by="event_time")  # L:106
+    bad = MaterializedView("m", e.select("user_id", "event_id", rn=rn))
+    found = issues(bad, hourly(e))
+    issue = only(found, "RW106")
+    assert issue.finding.location.display(ROOT) == at("L:106")
+    assert issue.finding.message.startswith("row_number() (rn) without a top-N filter")
+    top3 = MaterializedView("m", e.select("user_id", "event_id", rn=rn).where(col("rn") <= 3))
+    assert "RW106" not in [c for c, _ in codes(top3, hourly(e))]
+
+
+def test_window_function_errors() -> None:
+    from ecomdsl import rank, row_number
+
+    e = events()
+    errors = [
+        d.message
+        for d in resolve_errors(
+            MaterializedView("a", e.select(r=rank())),
+            MaterializedView(
+                "b",
+                e.where(
+                    row_number().over(partition_by="user_id", order_by="event_time") > 1
+                ).select("event_id"),
+            ),
+            MaterializedView("c", e.select(r=row_number().over(partition_by="user_id"))),
+        )
+    ]
+    assert errors == [
+        "rank() needs .over(...)",
+        "a window function is not allowed here",
+        "row_number() needs over(order_by=...)",
+    ]
+
+
+def test_union_column_mismatch() -> None:
+    from ecomdsl import union_all
+
+    e = events()
+    a = e.select("user_id", "event_time")
+    b = e.select("event_time", "user_id")
+    [d] = resolve_errors(MaterializedView("m", union_all(a, b).select("user_id")))
+    assert d.message == (
+        "union inputs need the same columns in the same order: user_id, event_time vs event_time, user_id"
+    )

@@ -259,6 +259,91 @@ class Aggregate(Expr):
         """Aggregate only the rows where ``predicate`` holds (``FILTER (WHERE ...)``)."""
         return attrs.evolve(self, filter_=predicate, location=_loc())
 
+    def over(
+        self,
+        partition_by: Any = (),
+        order_by: Any = None,
+        rows: tuple[int | None, int | None] | None = None,
+        range: tuple[str | None, str | None] | None = None,
+    ) -> Over:
+        """This aggregate as a window function (see `Over`)."""
+        return _over(self, partition_by, order_by, rows, range)
+
+
+@attrs.frozen(eq=False)
+class Now(Expr):
+    """``NOW()``: only in a temporal filter (WHERE / join ON), e.g. ``col("ts") > now() - ...``."""
+
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+@attrs.frozen(eq=False)
+class ProcTime(Expr):
+    """``PROCTIME()``: processing time. RisingWave allows it only in CREATE TABLE/SOURCE."""
+
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+@attrs.frozen(eq=False)
+class RankFunc(Expr):
+    """``row_number()``, ``rank()``, ``dense_rank()``, ``lag(x, n)``, ``lead(x, n)``: only
+    usable with ``.over(...)``."""
+
+    name: str
+    args: tuple[Expr, ...] = ()
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+    def over(
+        self,
+        partition_by: Any = (),
+        order_by: Any = None,
+        rows: tuple[int | None, int | None] | None = None,
+        range: tuple[str | None, str | None] | None = None,
+    ) -> Over:
+        return _over(self, partition_by, order_by, rows, range)
+
+
+def _names_or_exprs(value: Any) -> tuple[Expr, ...]:
+    if value is None:
+        return ()
+    items = (value,) if isinstance(value, str | Expr) else tuple(value)
+    return tuple(
+        Column(v, location=caller_location()) if isinstance(v, str) else wrap(v) for v in items
+    )
+
+
+def _over(
+    func: Aggregate | RankFunc,
+    partition_by: Any,
+    order_by: Any,
+    rows: tuple[int | None, int | None] | None,
+    range_: tuple[str | None, str | None] | None,
+) -> Over:
+    return Over(
+        func,
+        _names_or_exprs(partition_by),
+        _names_or_exprs(order_by),
+        rows,
+        range_,
+        location=caller_location(),
+    )
+
+
+@attrs.frozen(eq=False)
+class Over(Expr):
+    """``func OVER (PARTITION BY ... ORDER BY ... [ROWS|RANGE BETWEEN ...])``.
+
+    ``rows=(3, 1)`` is ``ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING`` (``None`` for unbounded
+    start or the current row at the end); ``range=("1 hour", None)`` the same with intervals.
+    """
+
+    func: Aggregate | RankFunc
+    partition_by: tuple[Expr, ...]
+    order_by: tuple[Expr, ...]
+    rows: tuple[int | None, int | None] | None = None
+    range: tuple[str | None, str | None] | None = None
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
 
 @attrs.frozen(eq=False)
 class Raw(Expr):
@@ -357,3 +442,37 @@ def bool_or(arg: Any) -> Aggregate:
 
 def bool_and(arg: Any) -> Aggregate:
     return _agg("BOOL_AND", arg)
+
+
+def now() -> Now:
+    """``NOW()`` for temporal filters: ``where(col("ts") > now() - interval("1 hour"))``
+    keeps the last hour and lets RisingWave delete older rows from state."""
+    return Now(location=_loc())
+
+
+def proctime() -> ProcTime:
+    """``PROCTIME()``. RisingWave accepts it only in CREATE TABLE/SOURCE (rule RW004)."""
+    return ProcTime(location=_loc())
+
+
+def row_number() -> RankFunc:
+    """``row_number()``; use with ``.over(...)`` and keep the top N with a filter (RW106)."""
+    return RankFunc("ROW_NUMBER", location=_loc())
+
+
+def rank() -> RankFunc:
+    return RankFunc("RANK", location=_loc())
+
+
+def dense_rank() -> RankFunc:
+    return RankFunc("DENSE_RANK", location=_loc())
+
+
+def lag(arg: Any, offset: int = 1) -> RankFunc:
+    """The value ``offset`` rows before, in the window's order."""
+    return RankFunc("LAG", (wrap(arg), Literal(offset, location=_loc())), location=_loc())
+
+
+def lead(arg: Any, offset: int = 1) -> RankFunc:
+    """The value ``offset`` rows after, in the window's order."""
+    return RankFunc("LEAD", (wrap(arg), Literal(offset, location=_loc())), location=_loc())

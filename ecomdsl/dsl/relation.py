@@ -276,6 +276,33 @@ class Funnel(Relation):
     location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
+def _relations(value: Sequence[Relation]) -> tuple[Relation, ...]:
+    return tuple(value)
+
+
+@attrs.frozen(eq=False)
+class Union(Relation):
+    """Rows of all ``inputs`` (same column names and types, in order).
+
+    ``distinct=False`` is ``UNION ALL``; ``distinct=True`` is ``UNION``, which removes
+    duplicates and so keeps every row in state (RW105 warns).
+    """
+
+    inputs: tuple[Relation, ...] = attrs.field(converter=_relations)
+    distinct: bool = False
+    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+def union_all(*relations: Relation) -> Union:
+    """``a UNION ALL b ...``."""
+    return Union(relations, False, location=_loc())
+
+
+def union(*relations: Relation) -> Union:
+    """``a UNION b ...`` (duplicates removed; prefer `union_all` when there are none)."""
+    return Union(relations, True, location=_loc())
+
+
 __all__ = [
     "Aggregation",
     "Columns",
@@ -288,6 +315,9 @@ __all__ = [
     "Relation",
     "Stage",
     "Tumble",
+    "Union",
     "ZScore",
     "col",
+    "union",
+    "union_all",
 ]

@@ -73,10 +73,18 @@ class Analyzer:
             self.reports[d.name] = self._report
             local = dict(env)
             ctes = {name for name, _ in d.query.ctes}
-            for name, block in d.query.ctes:
-                local[name] = self.block(d, block, local, ctes, final=False)
-            source = self._source_facts(d.query.body, local)
-            out = self.block(d, d.query.body, local, ctes, final=True)
+            self._pending_top_n: dict[str, tuple[set[str], SourceLocation | None]] = {}
+            for name, rel in d.query.ctes:
+                local[name] = self.relation(d, rel, local, ctes, final=False, name=name)
+            source = self._source_facts(_first_block(d.query.body), local)
+            out = self.relation(d, d.query.body, local, ctes, final=True, name=None)
+            for _, (names, where) in sorted(self._pending_top_n.items()):
+                self.find(
+                    "RW106", d, where,
+                    f"row_number() ({', '.join(sorted(names))}) without a top-N filter: "
+                    "RisingWave runs a general OVER window and keeps every row",
+                    "keep the top N with .where(col('rn') <= N) right after it",
+                )  # fmt: skip
             if d.emit_on_window_close:
                 if not source.watermarks and not out.watermarks:
                     self.find(
@@ -234,13 +242,58 @@ class Analyzer:
 
     # ---- blocks ----
 
+    def relation(
+        self,
+        d: ir.ViewDef,
+        r: ir.Block | ir.SetOp,
+        env: dict[str, Facts],
+        ctes: set[str],
+        *,
+        final: bool,
+        name: str | None,
+    ) -> Facts:
+        if isinstance(r, ir.Block):
+            return self.block(d, r, env, ctes, final=final, name=name)
+        parts = [self.block(d, b, env, ctes, final=final, name=None) for b in r.blocks]
+        if r.distinct:
+            self.reports[d.name].state.append("UNION keeps every distinct row, to deduplicate")
+            self.find(
+                "RW105", d, r.location,
+                "UNION removes duplicates, so RisingWave keeps every row in state",
+                "union_all(...) when duplicates cannot occur or are wanted",
+            )  # fmt: skip
+        marks = frozenset.intersection(*(p.watermarks for p in parts)) if parts else frozenset()
+        return Facts(
+            all(p.append_only for p in parts) and not r.distinct,
+            marks,
+            frozenset().union(*(p.origins for p in parts)) if marks else frozenset(),
+            any(p.unbounded for p in parts),
+            all(p.windowed for p in parts),
+        )
+
     def block(
-        self, d: ir.ViewDef, b: ir.Block, env: dict[str, Facts], ctes: set[str], *, final: bool
+        self,
+        d: ir.ViewDef,
+        b: ir.Block,
+        env: dict[str, Facts],
+        ctes: set[str],
+        *,
+        final: bool,
+        name: str | None = None,
     ) -> Facts:
         f = self.source(d, b.source, env, ctes)
         report = self.reports[d.name]
         eowc = final and d.emit_on_window_close
         where = b.location
+        self.now_and_proctime(d, b)
+        if isinstance(b.source, ir.ITable) and b.source.name in self._pending_top_n:
+            names, _ = self._pending_top_n[b.source.name]
+            if names & _top_n_filtered(b.where):
+                del self._pending_top_n[b.source.name]
+        bound = _temporal_lower_bound(b.where)
+        if bound and f.unbounded:
+            report.state.append(f"temporal filter keeps {bound}; older rows are deleted")
+            f = attrs.evolve(f, unbounded=False, append_only=False)
         if b.aggregated:
             keyed = any(is_watermark_key(k, f) for k in b.group_by)
             if b.group_by and f.unbounded and not keyed:
@@ -285,15 +338,70 @@ class Analyzer:
                 if b.group_by
                 else Facts(False, frozenset(), frozenset(), False)
             )
-        for _, e in b.select:
+        row_numbers = set()
+        for out_name, e in b.select:
             if isinstance(e, ir.IWindow):
                 self.window(d, e, f, eowc)
+                if e.func == "ROW_NUMBER":
+                    row_numbers.add(out_name)
+        if row_numbers:
+            location = next(
+                (
+                    e.location
+                    for _, e in b.select
+                    if isinstance(e, ir.IWindow) and e.func == "ROW_NUMBER"
+                ),
+                None,
+            )
+            self._pending_top_n[name or "<view>"] = (row_numbers, location)
         return project(f, b.select)
+
+    def now_and_proctime(self, d: ir.ViewDef, b: ir.Block) -> None:
+        """RW003: NOW() only in WHERE/ON, as a temporal filter; RW004: no PROCTIME()."""
+        outside = [e for _, e in b.select] + list(b.group_by)
+        for e in outside:
+            for node in _walk(e):
+                if isinstance(node, ir.INow):
+                    self.find(
+                        "RW003", d, node.location,
+                        "NOW() is allowed only in WHERE, HAVING, ON and FROM of a streaming "
+                        "query, not in its output",
+                        "filter on it instead: .where(col('ts') > now() - interval('1 hour'))",
+                    )  # fmt: skip
+        conditions = [b.where] if b.where is not None else []
+        if isinstance(b.source, ir.IJoin):
+            conditions.append(b.source.on)
+        for condition in conditions:
+            for problem, location in _temporal_problems(condition):
+                self.find(
+                    "RW003", d, location, problem,
+                    "compare a column with now(), now() - interval(...) or "
+                    "date_trunc(..., now()); one temporal filter per OR",
+                )  # fmt: skip
+        for e in [*outside, *conditions]:
+            for node in _walk(e):
+                if isinstance(node, ir.IProcTime):
+                    self.find(
+                        "RW004", d, node.location,
+                        "PROCTIME() is allowed only in CREATE TABLE/SOURCE",
+                        "use now() in a temporal filter",
+                    )  # fmt: skip
 
     def window(self, d: ir.ViewDef, w: ir.IWindow, f: Facts, eowc: bool) -> None:
         report = self.reports[d.name]
         where = w.location
-        if w.frame.kind == "RANGE" and w.order.type is SqlType.TIMESTAMPTZ:
+        if not w.partition and not w.implicit_partition:
+            self.find(
+                "RW002", d, where,
+                "a window function without PARTITION BY is refused in streaming",
+                "partition it: over(partition_by=...)",
+            )  # fmt: skip
+        if (
+            w.frame is not None
+            and w.order is not None
+            and w.frame.kind == "RANGE"
+            and w.order.type is SqlType.TIMESTAMPTZ
+        ):
             for bound in (w.frame.start, w.frame.end):
                 if isinstance(bound, ir.Interval) and bound.unit in CALENDAR_UNITS:
                     self.find(
@@ -321,6 +429,105 @@ class Analyzer:
                     "emit_on_window_close=True (ordered by a watermark column), or accept "
                     "the state (allow=...)",
                 )  # fmt: skip
+
+
+def _first_block(r: ir.Block | ir.SetOp) -> ir.Block:
+    return r if isinstance(r, ir.Block) else r.blocks[0]
+
+
+def _walk(e: ir.IExpr) -> list[ir.IExpr]:
+    from ecomdsl.model.typecheck import children
+
+    return [e, *(n for child in children(e) for n in _walk(child))]
+
+
+def _conjuncts(e: ir.IExpr | None) -> list[ir.IExpr]:
+    if e is None:
+        return []
+    if isinstance(e, ir.IBinary) and e.op == "AND":
+        return _conjuncts(e.left) + _conjuncts(e.right)
+    return [e]
+
+
+def _has_now(e: ir.IExpr) -> bool:
+    return any(isinstance(n, ir.INow) for n in _walk(e))
+
+
+def _now_expr(e: ir.IExpr) -> bool:
+    """A non-decreasing expression with exactly one NOW(): now(), now() +/- interval,
+    date_trunc(unit, now_expr)."""
+    if isinstance(e, ir.INow):
+        return True
+    if isinstance(e, ir.IBinary) and e.op in ("+", "-"):
+        return _now_expr(e.left) and not _has_now(e.right) and e.right.type is SqlType.INTERVAL
+    if isinstance(e, ir.IFunc) and e.name == "DATE_TRUNC" and len(e.args) == 2:
+        return not _has_now(e.args[0]) and _now_expr(e.args[1])
+    return False
+
+
+_COMPARE = {"<", "<=", ">", ">=", "="}
+
+
+def _temporal_problems(condition: ir.IExpr) -> list[tuple[str, SourceLocation | None]]:
+    problems: list[tuple[str, SourceLocation | None]] = []
+    for c in _conjuncts(condition):
+        if not _has_now(c):
+            continue
+        location = next((n.location for n in _walk(c) if isinstance(n, ir.INow)), None)
+        if isinstance(c, ir.IBinary) and c.op == "OR":
+            with_now = [x for x in (c.left, c.right) if _has_now(x)]
+            if len(with_now) > 1:
+                problems.append(("two temporal filters joined by OR", location))
+                continue
+            problems += _temporal_problems(with_now[0])
+            continue
+        if isinstance(c, ir.IBinary) and c.op in _COMPARE:
+            sides = [c.left, c.right]
+            now_sides = [x for x in sides if _has_now(x)]
+            if len(now_sides) == 1 and _now_expr(now_sides[0]):
+                continue
+        bounds = (c.low, c.high) if isinstance(c, ir.IBetween) else ()
+        if (
+            isinstance(c, ir.IBetween)
+            and not _has_now(c.operand)
+            and all(_now_expr(x) or not _has_now(x) for x in bounds)
+        ):
+            continue
+        problems.append(
+            (
+                "NOW() must appear as `column <op> now_expression`, with now_expression "
+                "non-decreasing (now(), now() - interval, date_trunc(unit, now()))",
+                location,
+            )
+        )
+    return problems
+
+
+def _temporal_lower_bound(where: ir.IExpr | None) -> str | None:
+    """A condition `col > now() - x` (or `>=`, or mirrored) that deletes old rows."""
+    for c in _conjuncts(where):
+        if not (isinstance(c, ir.IBinary) and c.op in (">", ">=", "<", "<=")):
+            continue
+        left_col = isinstance(c.left, ir.IColumn) and _now_expr(c.right)
+        right_col = isinstance(c.right, ir.IColumn) and _now_expr(c.left)
+        if (left_col and c.op in (">", ">=")) or (right_col and c.op in ("<", "<=")):
+            column = c.left if left_col else c.right
+            assert isinstance(column, ir.IColumn)
+            return f"{column.name} within a window of NOW()"
+    return None
+
+
+def _top_n_filtered(where: ir.IExpr | None) -> set[str]:
+    """Columns filtered as `rn <= N`, `rn < N` or `rn = N` (RisingWave's Top-N pattern)."""
+    names = set()
+    for c in _conjuncts(where):
+        if (
+            isinstance(c, ir.IBinary)
+            and c.op in ("<", "<=", "=")
+            and isinstance(c.left, ir.IColumn)
+        ) and isinstance(c.right, ir.ILiteral):
+            names.add(c.left.name)
+    return names
 
 
 def _columns(e: ir.IExpr) -> list[ir.IColumn]:

@@ -52,6 +52,24 @@ RULES: dict[str, Rule] = {
             'Hop(events, "ts", hop="5 minutes", size="1 hour")',
         ),
         _r(
+            "RW002", "window function without PARTITION BY in a streaming view", "error", "lint",
+            "partition the window; ZScore's constant partition over one series is allowed",
+            'events.select(rn=row_number().over(order_by="ts"))',
+            'events.select(rn=row_number().over(partition_by="user_id", order_by="ts"))',
+        ),
+        _r(
+            "RW003", "NOW() outside WHERE/ON, or not in a temporal-filter shape", "error", "lint",
+            "compare a column with now() [- interval] in where(); never select it",
+            'events.select("ts", age=now() - col("ts"))',
+            'events.where(col("ts") > now() - interval("1 hour"))',
+        ),
+        _r(
+            "RW004", "PROCTIME() outside CREATE TABLE/SOURCE", "error", "lint",
+            "use now() in a temporal filter",
+            'events.where(col("ts") > proctime())',
+            'events.where(col("ts") > now() - interval("1 hour"))',
+        ),
+        _r(
             "RW005", "watermark on a table that is not append-only, or on a non-PLAIN source",
             "error", "resolve",
             "append_only=True (or watermark_ttl=True), or a PLAIN source",
@@ -140,6 +158,19 @@ RULES: dict[str, Rule] = {
             "aggregate the append-only stream before joining or updating it",
             'Join(events, products, on="product_id", how="left").group_by(...).agg(m=max_(...))',
             'events.group_by("product_id").agg(m=max_(col("amount")))',
+        ),
+        _r(
+            "RW105", "UNION where UNION ALL would do", "warning", "lint",
+            "union_all(...) when duplicates cannot occur (or are wanted); UNION keeps every row",
+            "union(web_orders, app_orders)",
+            "union_all(web_orders, app_orders)",
+        ),
+        _r(
+            "RW106", "row_number() without a top-N filter", "warning", "lint",
+            "keep the top N: .where(col('rn') <= N); RisingWave then runs a cheap Top-N",
+            'events.select("user_id", rn=row_number().over(partition_by="user_id", order_by="ts"))',
+            'events.select("user_id", rn=row_number().over(partition_by="user_id", order_by="ts"))'
+            '.where(col("rn") <= 3)',
         ),
         _r(
             "RW107", "a watermark that no window or EMIT ON WINDOW CLOSE downstream uses", "warning",

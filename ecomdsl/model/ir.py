@@ -144,6 +144,22 @@ class IAgg:
 
 
 @attrs.frozen
+class INow:
+    """``NOW()`` (only valid in temporal filters; rule RW003)."""
+
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
+    type: SqlType = SqlType.TIMESTAMPTZ
+
+
+@attrs.frozen
+class IProcTime:
+    """``PROCTIME()`` (only valid in CREATE TABLE/SOURCE; rule RW004)."""
+
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
+    type: SqlType = SqlType.TIMESTAMPTZ
+
+
+@attrs.frozen
 class Frame:
     """``{ROWS|RANGE} BETWEEN start PRECEDING AND end PRECEDING`` (end None: CURRENT ROW)."""
 
@@ -162,12 +178,13 @@ class IWindow:
     func: str
     arg: IExpr | None
     partition: tuple[IExpr, ...]
-    order: IExpr
-    frame: Frame
+    order: IExpr | None
+    frame: Frame | None
     type: SqlType
     location: SourceLocation | None = attrs.field(default=None, eq=False)
     # the compiler chose the constant partition on purpose (ZScore over one series)
     implicit_partition: bool = False
+    extra_args: tuple[IExpr, ...] = ()  # LAG/LEAD offset
 
 
 @attrs.frozen
@@ -193,6 +210,8 @@ IExpr = (
     | IAgg
     | IWindow
     | IRaw
+    | INow
+    | IProcTime
 )
 
 # ---- queries ---------------------------------------------------------------------------
@@ -244,9 +263,22 @@ class Block:
 
 
 @attrs.frozen
+class SetOp:
+    """``b1 UNION [ALL] b2 ...``; the blocks have the same column names and types."""
+
+    blocks: tuple[Block, ...]
+    distinct: bool
+    location: SourceLocation | None = attrs.field(default=None, eq=False)
+
+    @property
+    def select(self) -> tuple[tuple[str, IExpr], ...]:
+        return self.blocks[0].select
+
+
+@attrs.frozen
 class Query:
-    ctes: tuple[tuple[str, Block], ...]
-    body: Block
+    ctes: tuple[tuple[str, Block | SetOp], ...]
+    body: Block | SetOp
 
 
 # ---- objects ---------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from ecomdsl.types import Category, SqlType
 class Partial:
     """The SELECT block being built, with the CTEs it reads."""
 
-    ctes: list[tuple[str, ir.Block]]
+    ctes: list[tuple[str, ir.Block | ir.SetOp]]
     source: ir.ISource
     scope: Scope
     where: list[ir.IExpr] = attrs.Factory(list)
@@ -208,7 +208,11 @@ class Planner:
         p = self.plan(proj.input)
         if p.select is not None or p.aggregated:
             p = self.wrap(p)
-        items = self._named_items(proj.items, p.scope, aggregates=False)
+        self.checker.windows_allowed = True
+        try:
+            items = self._named_items(proj.items, p.scope, aggregates=False)
+        finally:
+            self.checker.windows_allowed = False
         p.select = items
         p.bare = False
         p.location = proj.location
@@ -389,6 +393,46 @@ class Planner:
 
     def _plan_Tumble(self, t: r.Tumble) -> Partial:
         return self._window(t, "TUMBLE", [("size", t.size), ("offset", t.offset)])
+
+    # ---- set operations ----
+
+    def _plan_Union(self, u: r.Union) -> Partial:
+        if len(u.inputs) < 2:
+            self.error("union needs at least two relations", u.location)
+        blocks: list[ir.Block] = []
+        ctes: list[tuple[str, ir.Block | ir.SetOp]] = []
+        lineage: frozenset[int] = frozenset()
+        first: ir.Schema | None = None
+        for rel in u.inputs:
+            part = self.plan(rel)
+            ctes += part.ctes
+            lineage |= part.lineage
+            schema = part.output()
+            if first is None:
+                first = schema
+            elif [c.name for c in schema.columns] != [c.name for c in first.columns]:
+                self.error(
+                    "union inputs need the same columns in the same order: "
+                    f"{', '.join(first.names)} vs {', '.join(schema.names)}",
+                    u.location,
+                    hint="select the same columns from each input",
+                )
+            else:
+                for a, b in zip(first.columns, schema.columns, strict=True):
+                    if not _same_family(a.type, b.type):
+                        self.error(
+                            f"union column {a.name!r} is {a.type} in one input and {b.type} "
+                            "in another",
+                            u.location,
+                        )
+            blocks.append(part.block())
+        name = self.cte_name("unioned")
+        ctes.append((name, ir.SetOp(tuple(blocks), bool(u.distinct), u.location)))
+        schema = first or ir.OPEN_SCHEMA
+        entry = ScopeEntry(None, name, schema, lineage)
+        result = Partial(ctes, ir.ITable(name), (entry,), lineage=lineage, bare=True)
+        result.location = u.location
+        return result
 
     # ---- domain operators ----
 

@@ -239,6 +239,7 @@ class Checker:
     def __init__(self, obj: str, diagnostics: list[Diagnostic]) -> None:
         self.obj = obj
         self.diagnostics = diagnostics
+        self.windows_allowed = False  # True while checking select() items
 
     def error(
         self,
@@ -499,6 +500,79 @@ class Checker:
             result = SqlType.UNKNOWN
         return ir.IAgg(e.func, arg, e.distinct, flt, result)
 
+    def _visit_Now(self, e: d.Now, scope: Scope, aggs: bool) -> ir.IExpr:
+        return ir.INow(e.location)
+
+    def _visit_ProcTime(self, e: d.ProcTime, scope: Scope, aggs: bool) -> ir.IExpr:
+        return ir.IProcTime(e.location)
+
+    def _visit_RankFunc(self, e: d.RankFunc, scope: Scope, aggs: bool) -> ir.IExpr:
+        self.error(
+            f"{e.name.lower()}() needs .over(...)",
+            e.location,
+            hint=f"{e.name.lower()}().over(partition_by=..., order_by=...)",
+        )
+        return ir.ILiteral(None, SqlType.UNKNOWN)
+
+    def _visit_Over(self, e: d.Over, scope: Scope, aggs: bool) -> ir.IExpr:
+        if not self.windows_allowed:
+            self.error(
+                "a window function is not allowed here",
+                e.location,
+                hint="window functions go in .select(name=...over(...))",
+            )
+        partition = tuple(self.expr(p, scope) for p in e.partition_by)
+        for p, original in zip(partition, e.partition_by, strict=True):
+            if p.type is SqlType.JSONB:
+                self.error("jsonb cannot be a PARTITION BY key", original.location, code="RW012")
+        if len(e.order_by) > 1:
+            self.error("over(order_by=...) takes one column", e.location)
+        order = self.expr(e.order_by[0], scope) if e.order_by else None
+        func = e.func
+        extra: tuple[ir.IExpr, ...] = ()
+        if isinstance(func, d.RankFunc):
+            args = tuple(self.expr(a, scope) for a in func.args)
+            arg = args[0] if args else None
+            extra = args[1:]
+            name = func.name
+            result = arg.type if name in ("LAG", "LEAD") and arg is not None else SqlType.BIGINT
+            if order is None:
+                self.error(f"{name.lower()}() needs over(order_by=...)", e.location)
+        else:
+            checked = self._visit_Aggregate(func, scope, True)
+            assert isinstance(checked, ir.IAgg)
+            if checked.distinct or checked.filter is not None:
+                self.error("a window aggregate cannot be DISTINCT or filtered", e.location)
+            name, arg, result = checked.func, checked.arg, checked.type
+        frame = self._frame(e, order)
+        return ir.IWindow(name, arg, partition, order, frame, result, e.location, False, extra)
+
+    def _frame(self, e: d.Over, order: ir.IExpr | None) -> ir.Frame | None:
+        if e.rows is not None and e.range is not None:
+            self.error("over() takes rows= or range=, not both", e.location)
+            return None
+        if e.rows is not None:
+            start, end = e.rows
+            bad = [v for v in (start, end) if v is not None and (not isinstance(v, int) or v < 0)]
+            if bad:
+                self.error("over(rows=(start, end)) takes row counts >= 0 or None", e.location)
+                return None
+            return ir.Frame("ROWS", start if start is not None else -1, end)
+        if e.range is not None:
+            bounds: list[ir.Interval | None] = []
+            for v in e.range:
+                try:
+                    bounds.append(None if v is None else parse_interval(v))
+                except IntervalError as err:
+                    self.error(f"over(range=...): {err}", e.location)
+                    return None
+            if order is None or not (order.type.is_time or order.type is SqlType.UNKNOWN):
+                self.error(
+                    "over(range=...) with intervals needs order_by a time column", e.location
+                )
+            return ir.Frame("RANGE", bounds[0] if bounds[0] is not None else -1, bounds[1])
+        return None
+
     def _visit_Raw(self, e: d.Raw, scope: Scope, aggs: bool) -> ir.IExpr:
         return check_raw(self, e, scope)
 
@@ -546,6 +620,9 @@ def children(e: ir.IExpr) -> tuple[ir.IExpr, ...]:
         return flat + ((e.default,) if e.default is not None else ())
     if isinstance(e, ir.IAgg):
         return tuple(x for x in (e.arg, e.filter) if x is not None)
+    if isinstance(e, ir.IWindow):
+        head = tuple(x for x in (e.arg, e.order) if x is not None)
+        return head + e.partition + e.extra_args
     return ()
 
 

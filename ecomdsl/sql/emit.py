@@ -26,6 +26,8 @@ from ecomdsl.sql.dialect import (
 )
 from ecomdsl.types import SqlType
 
+RANKING = frozenset({"ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD"})
+
 # facts the batch lowering needs, carried on nodes as sqlglot meta (not part of equality)
 INTEGER_DIVISION = "ecomdsl_integer_division"
 WINDOW_TIME_TYPE = "ecomdsl_window_time_type"
@@ -212,23 +214,39 @@ class Emitter:
         return call
 
     def visit_IWindow(self, e: ir.IWindow) -> exp.Expr:
-        partition = [self.expr(p) for p in e.partition] or [
-            exp.Cast(this=exp.Literal.number("1"), to=data_type(SqlType.INT))
-        ]
-        spec = exp.WindowSpec(
-            kind=e.frame.kind,
-            start=_bound(e.frame.start),
-            start_side="PRECEDING",
-            end=_bound(e.frame.end) if e.frame.end is not None else "CURRENT ROW",
-            end_side="PRECEDING" if e.frame.end is not None else None,
-        )
-        return exp.Window(
-            this=self._agg_call(e.func, e.arg, False),
-            partition_by=partition,
-            order=exp.Order(expressions=[exp.Ordered(this=self.expr(e.order), nulls_first=False)]),
-            spec=spec,
-            over="OVER",
-        )
+        partition = [self.expr(p) for p in e.partition]
+        if not partition and e.implicit_partition:
+            partition = [exp.Cast(this=exp.Literal.number("1"), to=data_type(SqlType.INT))]
+        if e.func in RANKING:
+            call = fn(e.func, *(self.expr(a) for a in (e.arg, *e.extra_args) if a is not None))
+        else:
+            call = self._agg_call(e.func, e.arg, False)
+        window = exp.Window(this=call, over="OVER")
+        if partition:
+            window.set("partition_by", partition)
+        if e.order is not None:
+            window.set(
+                "order",
+                exp.Order(expressions=[exp.Ordered(this=self.expr(e.order), nulls_first=False)]),
+            )
+        if e.frame is not None:
+            window.set(
+                "spec",
+                exp.WindowSpec(
+                    kind=e.frame.kind,
+                    start=_bound(e.frame.start),
+                    start_side="PRECEDING",
+                    end=_bound(e.frame.end) if e.frame.end is not None else "CURRENT ROW",
+                    end_side="PRECEDING" if e.frame.end is not None else None,
+                ),
+            )
+        return window
+
+    def visit_INow(self, e: ir.INow) -> exp.Expr:
+        return exp.CurrentTimestamp()
+
+    def visit_IProcTime(self, e: ir.IProcTime) -> exp.Expr:
+        return exp.Anonymous(this="PROCTIME")
 
     def visit_IRaw(self, e: ir.IRaw) -> exp.Expr:
         # operators that use it parenthesise it like any other operand
@@ -288,14 +306,22 @@ class Emitter:
             return node
         return exp.Alias(this=node, alias=identifier(name))
 
-    def query(self, q: ir.Query) -> exp.Select:
-        body = self.block(q.body)
+    def relation(self, r: ir.Block | ir.SetOp) -> exp.Query:
+        if isinstance(r, ir.Block):
+            return self.block(r)
+        node: exp.Query = self.block(r.blocks[0])
+        for b in r.blocks[1:]:
+            node = exp.Union(this=node, expression=self.block(b), distinct=r.distinct)
+        return node
+
+    def query(self, q: ir.Query) -> exp.Query:
+        body = self.relation(q.body)
         if q.ctes:
             body.set(
                 "with_",
                 exp.With(
                     expressions=[
-                        exp.CTE(this=self.block(b), alias=exp.TableAlias(this=identifier(n)))
+                        exp.CTE(this=self.relation(b), alias=exp.TableAlias(this=identifier(n)))
                         for n, b in q.ctes
                     ]
                 ),
@@ -385,9 +411,11 @@ def _paren_if(e: exp.Expr, kind: type[exp.Expr] | None) -> exp.Expr:
     return exp.Paren(this=e) if kind is not None and isinstance(e, kind) else e
 
 
-def _bound(value: ir.Interval | int) -> exp.Expr:
+def _bound(value: ir.Interval | int) -> exp.Expr | str:
     if isinstance(value, ir.Interval):
         return interval(value)
+    if value < 0:
+        return "UNBOUNDED"
     return exp.Literal.number(str(value))
 
 

@@ -162,9 +162,15 @@ def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime) -> exp.Exp
     return query.copy().transform(rewrite, copy=False)
 
 
+_NO_FRAME = (exp.RowNumber, exp.Rank, exp.DenseRank, exp.Lag, exp.Lead)
+
+
 def _explicit_frame(window: exp.Window) -> exp.Window:
     # RisingWave: ORDER BY without a frame means ROWS UNBOUNDED PRECEDING..CURRENT ROW;
-    # PostgreSQL and DuckDB default to RANGE, which differs on ties.
+    # PostgreSQL and DuckDB default to RANGE, which differs on ties. (Ranking and offset
+    # functions ignore frames.)
+    if isinstance(window.this, _NO_FRAME):
+        return window
     if window.args.get("order") is not None and window.args.get("spec") is None:
         window.set(
             "spec",
