@@ -486,3 +486,30 @@ def test_kafka_options() -> None:
         "Kafka option name 'Bad Key' must be dotted lower-case words (e.g. scan.startup.mode)",
         "Kafka option 'topic' is given twice",
     ]
+
+
+def test_window_frame_and_union_type_errors() -> None:
+    from ecomdsl import row_number, union_all
+
+    e = events()
+    both = sum_(col("amount")).over(
+        partition_by="user_id", order_by="event_time", rows=(1, None), range=("1 hour", None)
+    )
+    by_id = sum_(col("amount")).over(
+        partition_by="user_id", order_by="event_id", range=("1 hour", None)
+    )
+    a = e.select("user_id", x=col("quantity"))
+    b = e.select("user_id", x=col("event_type"))
+    errors = errors_of(
+        MaterializedView("w1", e.select(s=both)),
+        MaterializedView("w2", e.select(s=by_id)),
+        MaterializedView("u", union_all(a, b).select("user_id")),
+        MaterializedView(
+            "r", e.select(rn=row_number().over(partition_by="user_id", order_by="event_time"))
+        ),
+    )
+    assert [(x.obj, x.message) for x in errors] == [  # in dependency order, then by name
+        ("u", "union column 'x' is int in one input and varchar in another"),
+        ("w1", "over() takes rows= or range=, not both"),
+        ("w2", "over(range=...) with intervals needs order_by a time column"),
+    ]
