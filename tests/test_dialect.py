@@ -161,3 +161,16 @@ def test_base_dialects_unaffected() -> None:
     assert result.stdout.strip() == "same", result.stderr
     # and in this process the stock dialect keeps its behaviour
     assert "FOR TIMESTAMP AS OF" in sqlglot.transpile(CASES["temporal_join"], read="risingwave")[0]
+
+
+def test_words_the_parser_reads_as_syntax_are_quoted() -> None:
+    """Plain words that sqlglot parses as syntax (if, values, qualify...) get quotes; the
+    probe runs only for words in sqlglot's keyword and function tables."""
+    probed = sorted(
+        w.lower() for w in m._syntax_words() if m._PLAIN_IDENTIFIER.fullmatch(w.lower())
+    )
+    misread = [w for w in probed if w not in m.RESERVED_KEYWORDS and not m._reads_back_unquoted(w)]
+    assert {"if", "values", "qualify", "between"} <= set(misread)
+    assert all(m.needs_quotes(w) for w in misread)
+    for name in ("name", "date", "interval", "hour", "user_id", "window_start"):
+        assert not m.needs_quotes(name), name

@@ -117,8 +117,23 @@ def needs_quotes(name: str) -> bool:
     return (
         not _PLAIN_IDENTIFIER.fullmatch(name)
         or name in RESERVED_KEYWORDS
-        or not _reads_back_unquoted(name)
+        or (name.upper() in _syntax_words() and not _reads_back_unquoted(name))
     )
+
+
+@functools.cache
+def _syntax_words() -> frozenset[str]:
+    """Every word sqlglot's tokenizer or parser treats specially; other plain lower-case
+    words are ordinary VAR tokens and read back as identifiers, so only these are probed."""
+    tables = (
+        EcomdslTokenizer.KEYWORDS,
+        EcomdslParser.FUNCTIONS,
+        EcomdslParser.FUNCTION_PARSERS,
+        EcomdslParser.NO_PAREN_FUNCTION_PARSERS,
+        EcomdslParser.PROPERTY_PARSERS,
+        EcomdslParser.CONSTRAINT_PARSERS,
+    )
+    return frozenset(k.upper() for table in tables for k in table if isinstance(k, str))
 
 
 @functools.lru_cache(maxsize=4096)
