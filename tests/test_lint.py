@@ -743,3 +743,23 @@ def test_every_rule_reports_code_object_line_and_message(code: str) -> None:
     assert d.hint, f"{code} gives no fix"
     if RULES[code].severity == "error":
         compile_fails_with(code, *objects)
+
+
+def test_rw006_eowc_window_order_and_rw014_near_miss() -> None:
+    from ecomdsl import lag
+
+    e = events()
+    by_id = lag(col("amount")).over(partition_by="user_id", order_by="event_id")
+    bad = MaterializedView("m", e.select("event_id", prev=by_id), emit_on_window_close=True)
+    assert only(issues(bad, hourly(e)), "RW006").finding.message == (
+        "EMIT ON WINDOW CLOSE needs the window ordered by a single watermark column"
+    )
+    by_time = lag(col("amount")).over(partition_by="user_id", order_by="event_time")
+    ok = MaterializedView("m", e.select("event_id", prev=by_time), emit_on_window_close=True)
+    assert "RW006" not in [c for c, _ in codes(ok, hourly(e))]
+    # re-windowing after renaming window_start/window_end is fine (RW014's near miss)
+    hours = Tumble(e, "event_time", size="1 hour").select("event_time", hour="window_start")
+    daily = MaterializedView(
+        "d", Tumble(hours, "event_time", size="1 day").group_by("window_start").agg(n=count())
+    )
+    assert codes(daily) == []
