@@ -16,9 +16,11 @@ app = typer.Typer(
     name="ecomdsl",
     help=(
         "Author, check and compile RisingWave streaming pipelines written in Python.\n\n"
-        "Pipelines live in pipelines/*.py as `Pipeline(...)` objects; `ecomdsl compile` writes "
-        "their SQL to generated/<pipeline>/ for review, `ecomdsl check` fails when that SQL "
-        "is stale."
+        "Pipelines live in pipelines/*.py as `Pipeline(...)` objects. `ecomdsl compile` checks "
+        "them (types, columns, RisingWave's rules) and writes their SQL to generated/<pipeline>/ "
+        "for review; `ecomdsl check` fails when that SQL is stale; `ecomdsl run` previews the "
+        "views on embedded DuckDB; `ecomdsl lint` and `ecomdsl explain` show what RisingWave "
+        "would reject or pay for."
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -76,7 +78,8 @@ def compile(paths: PathsArg = None, out: OutOpt = None) -> None:
 
     Writes create_tables.sql, create_views.sql, insert_test_data.sql and drop.sql per
     pipeline; files whose content is unchanged are not touched. All errors of all pipelines
-    are reported together, with the file and line that caused them.
+    are reported together, with the file and line that caused them, and nothing is written
+    then. RisingWave rule errors (docs/rules.md) fail the compile; rule warnings are printed.
     """
     from ecomdsl.compiler import compile_paths, write
 
