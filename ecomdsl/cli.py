@@ -228,17 +228,17 @@ def graph(
     ] = GraphFormat.text,
 ) -> None:
     """Print each pipeline's dependency graph, inputs first."""
-    from ecomdsl.compiler import compile_paths
+    from ecomdsl.compiler import resolve_paths
     from ecomdsl.graphview import mermaid, text_tree
 
     root = _root()
     try:
-        compiled = compile_paths(_paths(paths, root), root)
+        resolved = resolve_paths(_paths(paths, root), root, test_data=False)
     except EcomdslError as err:
         _fail(err, root)
         return
     render = mermaid if format is GraphFormat.mermaid else text_tree
-    typer.echo("\n".join(render(p) for p in compiled.pipelines), nl=False)
+    typer.echo("\n".join(render(p) for p in resolved), nl=False)
 
 
 class RunFormat(StrEnum):
