@@ -26,18 +26,27 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from bench_util import (
+    Timing,
+    clean_env,
+    ecomdsl_command,
+    load_average,
+    machine,
+    markdown,
+    repeat,
+    timing_table,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DBT = ROOT / "benchmarks" / ".work" / "dbt-venv" / "bin" / "dbt"
@@ -52,19 +61,7 @@ DBT_FLAGS = ["--no-send-anonymous-usage-stats", "--no-version-check", "--quiet"]
 REF = re.compile(r"__bench_(ref|src)__([a-z0-9_]+)__")
 
 
-# ---- timing ------------------------------------------------------------------------------
-
-
-@dataclass
-class Timing:
-    label: str
-    times: list[float] = field(default_factory=list)
-    first: float | None = None  # the untimed warm-up run (cold disk and bytecode caches)
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
+# ---- running commands ----------------------------------------------------------------
 
 
 def run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> float:
@@ -78,36 +75,6 @@ def run(cmd: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> flo
             f"`{shown}` exited {proc.returncode}:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         )
     return elapsed
-
-
-def repeat(
-    label: str,
-    runs: int,
-    once: Callable[[], float],
-    note: str = "",
-) -> Timing:
-    """One untimed warm-up run, then ``runs`` timed ones."""
-    timing = Timing(label, note=note)
-    timing.first = once()
-    for _ in range(runs):
-        timing.times.append(once())
-    print(f"  {label}: median {timing.median:.3f} s over {runs} runs", flush=True)
-    return timing
-
-
-def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-    env.update(extra or {})
-    return env
-
-
-# ---- ecomdsl -----------------------------------------------------------------------------
-
-
-def ecomdsl_command() -> list[str]:
-    """The console script next to this interpreter, else ``python -m ecomdsl.cli``."""
-    script = Path(sys.executable).parent / "ecomdsl"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "ecomdsl.cli"]
 
 
 def time_compile(label: str, project: Path, runs: int, note: str = "") -> Timing:
@@ -783,35 +750,6 @@ def time_dbt_parse(
 # ---- report ------------------------------------------------------------------------------
 
 
-def table(timings: list[Timing]) -> str:
-    lines = [
-        "| what | median s | min s | max s | runs | first run s | notes |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for t in timings:
-        first = f"{t.first:.3f}" if t.first is not None else "-"
-        lines.append(
-            f"| {t.label} | {t.median:.3f} | {min(t.times):.3f} | {max(t.times):.3f} "
-            f"| {len(t.times)} | {first} | {t.note} |"
-        )
-    return "\n".join(lines)
-
-
-def load_average() -> str:
-    """The 1-minute load average (other work on the machine makes the numbers noisy)."""
-    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "?"
-
-
-def machine() -> str:
-    from importlib.metadata import version
-
-    return (
-        f"Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs; "
-        f"ecomdsl {version('ecomdsl')}, sqlglot {version('sqlglot')}"
-    )
-
-
 def run_dbt(dbt: Path, tmp: Path, synthetic_sql: Path, runs: int) -> tuple[list[Timing], str]:
     """The two dbt rows and a note; a failing dbt is reported, not fatal."""
     env = clean_env(DBT_ENV)
@@ -838,12 +776,6 @@ def _cell(value: float | str | None) -> str:
     if value is None:
         return "-"
     return f"{value:.3f}" if isinstance(value, float) else value.replace("|", "/")
-
-
-def markdown_rows(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -920,9 +852,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(f"## Compile time: ecomdsl and dbt side by side ({args.runs} timed runs per row)")
     print()
-    print(table(timings))
+    print(timing_table(timings))
     print()
-    print(f"Machine: {machine()}; load average {load_before} before, {load_average()} after.")
+    host = machine("ecomdsl", "sqlglot")
+    print(f"Machine: {host}; load average {load_before} before, {load_average()} after.")
     print(
         "Each run is a fresh process, wall time; an untimed first run (shown) warms the "
         "bytecode and disk caches."
@@ -942,14 +875,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         ]
         for name in names
     ]
-    print(markdown_rows(["phase", "seed", f"{args.objects} objects"], rows))
+    print(markdown(["phase", "seed", f"{args.objects} objects"], rows))
     print()
     print("### Imports of `ecomdsl compile` (seed): top 10 by cumulative time")
     print()
     print(f"All imports together: {import_total:.3f} s (`python -X importtime`, warm bytecode).")
     print()
     rows = [[module, f"{cum / 1000:.1f}", str(depth)] for cum, depth, module in imports]
-    print(markdown_rows(["module", "cumulative ms", "nesting"], rows))
+    print(markdown(["module", "cumulative ms", "nesting"], rows))
     return 0
 
 

@@ -31,20 +31,28 @@ import decimal
 import json
 import math
 import os
-import platform
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
+from bench_util import (
+    Timing,
+    clean_env,
+    ecomdsl_command,
+    load_average,
+    machine,
+    markdown,
+    repeat,
+    timing_table,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PIPELINE = "pipelines/ecommerce.py"
@@ -88,39 +96,7 @@ Row = tuple[Any, ...]
 Views = dict[str, tuple[list[str], list[Row]]]
 
 
-# ---- timing ------------------------------------------------------------------------------
-
-
-@dataclass
-class Timing:
-    label: str
-    times: list[float] = field(default_factory=list)
-    first: float | None = None  # the untimed warm-up run
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-
-def repeat(label: str, runs: int, once: Callable[[], float], note: str = "") -> Timing:
-    """One untimed warm-up run, then ``runs`` timed ones."""
-    timing = Timing(label, note=note)
-    timing.first = once()
-    for _ in range(runs):
-        timing.times.append(once())
-    print(f"  {label}: median {timing.median:.3f} s over {runs} runs", flush=True)
-    return timing
-
-
-def clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-
-
-def ecomdsl_command() -> list[str]:
-    """The console script next to this interpreter, else ``python -m ecomdsl.cli``."""
-    script = Path(sys.executable).parent / "ecomdsl"
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "ecomdsl.cli"]
+# ---- ecomdsl ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -733,31 +709,6 @@ def phases(data: Path | None) -> tuple[list[tuple[str, float]], float] | str:
 # ---- report ------------------------------------------------------------------------------
 
 
-def markdown(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> str:
-    """A markdown table; ``align`` has one letter per column, l(eft) or r(ight)."""
-    rule = "".join(" ---: |" if a == "r" else " --- |" for a in align)
-    lines = ["| " + " | ".join(header) + " |", "|" + rule]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return "\n".join(lines)
-
-
-def timing_table(timings: Sequence[Timing]) -> str:
-    rows = [
-        [
-            t.label,
-            f"{t.median:.3f}",
-            f"{min(t.times):.3f}",
-            f"{max(t.times):.3f}",
-            str(len(t.times)),
-            f"{t.first:.3f}" if t.first is not None else "-",
-            t.note,
-        ]
-        for t in timings
-    ]
-    header = ["what", "median s", "min s", "max s", "runs", "first run s", "notes"]
-    return markdown(header, rows, "lrrrrrl")
-
-
 def phase_table(
     seed: tuple[list[tuple[str, float]], float] | str,
     big: tuple[list[tuple[str, float]], float] | str,
@@ -778,17 +729,6 @@ def phase_table(
     )
     rows.append(["**whole process**", f"{seed_wall:.3f}", f"{big_wall:.3f}"])
     return markdown(["phase of one `ecomdsl run`", "seed s", f"{events:,} events s"], rows, "lrr")
-
-
-def machine() -> str:
-    from importlib.metadata import version
-
-    load = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "?"
-    return (
-        f"Python {platform.python_version()} ({platform.python_implementation()}), "
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, load average {load}; "
-        f"ecomdsl {version('ecomdsl')}, duckdb {duckdb.__version__}, sqlglot {version('sqlglot')}"
-    )
 
 
 def _num(value: float) -> str:
@@ -815,7 +755,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data_runs: int = args.data_runs or args.runs
     events: int = args.events
 
-    load_before = f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "?"
+    load_before = load_average()
     started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="ecomdsl-run-bench-"))
     try:
@@ -923,7 +863,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print()
     print(phase_table(seed_phases, big_phases, events))
     print()
-    print(f"Machine: {machine()} (before the run: {load_before}).")
+    print(
+        f"Machine: {machine('ecomdsl', 'duckdb', 'sqlglot')}, load average {load_average()} "
+        f"(before the run: {load_before})."
+    )
     print(f"Whole benchmark: {total:.0f} s.")
     return 0 if matched and len(set(dropped)) == 1 else 1
 

@@ -163,23 +163,19 @@ def lint(
     or work it could avoid. Warnings silenced with allow={"RWxxx": "reason"} are listed
     with their reasons. Exits 1 when there is any error.
     """
-    from ecomdsl.compiler import resolve_paths
+    from ecomdsl.compiler import lint_paths
     from ecomdsl.errors import CompileError
     from ecomdsl.lint import report
-    from ecomdsl.lint.engine import lint as run_lint
-    from ecomdsl.lint.engine import load_severities
 
     root = _root()
     try:
-        resolved = resolve_paths(_paths(paths, root), root, test_data=False)
-        severities = load_severities(root)
+        results = lint_paths(_paths(paths, root), root)
     except CompileError as err:
         typer.echo(report.compile_errors(err, root, format.value), nl=False)
         raise typer.Exit(1) from None
     except EcomdslError as err:
         _fail(err, root)
         return
-    results = [run_lint(p, severities) for p in resolved]
     render = {"json": report.json_text, "github": report.github}.get(format.value, report.text)
     typer.echo(render(results, root), nl=False)
     if any(r.errors for r in results):
@@ -193,22 +189,18 @@ def explain(
 ) -> None:
     """Explain one object: its inputs, append-only or not, watermark columns, emit mode,
     what bounds its state, and which rules fire on it."""
-    from ecomdsl.compiler import resolve_paths
+    from ecomdsl.compiler import lint_paths
     from ecomdsl.lint import report
-    from ecomdsl.lint.engine import lint as run_lint
-    from ecomdsl.lint.engine import load_severities
     from ecomdsl.model.typecheck import did_you_mean
 
     root = _root()
     try:
-        resolved = resolve_paths(_paths(paths, root), root, test_data=False)
-        severities = load_severities(root)
-        for p in resolved:
-            result = run_lint(p, severities)
+        results = lint_paths(_paths(paths, root), root)
+        for result in results:
             if name in result.reports:
                 typer.echo(report.explain(result.reports[name], result, root), nl=False)
                 return
-        known = sorted(n for p in resolved for n in (d.name for d in p.objects))
+        known = sorted(n for r in results for n in r.reports)
         hint = did_you_mean(name, known)
         raise EcomdslError(f"no object named {name!r}" + (f"; {hint}" if hint else ""))
     except EcomdslError as err:

@@ -29,13 +29,7 @@ def compile_pipelines(pipelines: list[Pipeline], root: Path) -> Compiled:
     All errors of all pipelines (resolving and lint errors) are raised together as one
     CompileError; lint warnings come back in ``Compiled.lint`` for the caller to print.
     """
-    resolved: list[ir.ResolvedPipeline] = []
-    diagnostics: list[Diagnostic] = []
-    for pipeline in pipelines:
-        try:
-            resolved.append(resolve(pipeline))
-        except CompileError as err:
-            diagnostics.extend(err.diagnostics)
+    resolved, diagnostics = _resolve_all(pipelines, test_data=True)
     severities = load_severities(root)
     results = [lint(p, severities) for p in resolved]
     diagnostics += [i.diagnostic() for r in results for i in r.errors]
@@ -66,16 +60,31 @@ def resolve_paths(
     paths: list[Path], root: Path, *, test_data: bool = True
 ) -> list[ir.ResolvedPipeline]:
     """Load and check the pipelines without rendering SQL files (for `run`, `lint`, ...)."""
+    resolved, diagnostics = _resolve_all(load_paths(paths, root), test_data=test_data)
+    if diagnostics:
+        raise CompileError(diagnostics)
+    return resolved
+
+
+def lint_paths(paths: list[Path], root: Path) -> list[LintResult]:
+    """Load, check and lint the pipelines (with the project's configured severities)."""
+    resolved = resolve_paths(paths, root, test_data=False)
+    severities = load_severities(root)
+    return [lint(p, severities) for p in resolved]
+
+
+def _resolve_all(
+    pipelines: list[Pipeline], *, test_data: bool
+) -> tuple[list[ir.ResolvedPipeline], list[Diagnostic]]:
+    """Resolve every pipeline, collecting the errors of all of them."""
     resolved: list[ir.ResolvedPipeline] = []
     diagnostics: list[Diagnostic] = []
-    for pipeline in load_paths(paths, root):
+    for pipeline in pipelines:
         try:
             resolved.append(resolve(pipeline, test_data=test_data))
         except CompileError as err:
             diagnostics.extend(err.diagnostics)
-    if diagnostics:
-        raise CompileError(diagnostics)
-    return resolved
+    return resolved, diagnostics
 
 
 def owned_files(out: Path, compiled: Compiled) -> set[str]:

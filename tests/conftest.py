@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import secrets
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -27,6 +29,18 @@ def sql_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 
 
 # -- PostgreSQL: one real server per test session (or ECOMDSL_TEST_PG_DSN) --------------------
+
+
+@pytest.fixture
+def seed_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A throwaway project (the cwd) with a copy of the seed pipelines."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(
+        Path(__file__).resolve().parent.parent / "pipelines", tmp_path / "pipelines", ignore=ignore
+    )
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,6 @@ from ecomdsl.render import header, sql_text
 from ecomdsl.sql.emit import Emitter
 
 ROOT = Path(__file__).resolve().parent.parent
-THIS_FILE = "tests/"  # test files are reported relative to the project root
 
 
 def events() -> Stream:

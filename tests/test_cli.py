@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import textwrap
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from ecomdsl.cli import app
@@ -15,19 +13,8 @@ from tests.helpers import ROOT
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 
 
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A throwaway project with a copy of the seed pipeline."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
-    shutil.copytree(
-        ROOT / "pipelines", tmp_path / "pipelines", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def write_pipeline(project: Path, body: str, name: str = "shop.py") -> Path:
-    path = project / "pipelines" / name
+def write_pipeline(seed_project: Path, body: str, name: str = "shop.py") -> Path:
+    path = seed_project / "pipelines" / name
     path.write_text(textwrap.dedent(body))
     return path
 
@@ -41,13 +28,13 @@ def test_help_explains_the_commands() -> None:
     assert "generated/<pipeline>/" in compile_help and "--out" in compile_help
 
 
-def test_compile_then_check(project: Path) -> None:
+def test_compile_then_check(seed_project: Path) -> None:
     result = runner.invoke(app, ["compile"])
     assert result.exit_code == 0, result.output
     assert "wrote     generated/ecommerce/create_views.sql" in result.output
     assert result.output.strip().endswith("4 file(s) written, 0 unchanged")
     for name in ("create_tables.sql", "create_views.sql", "insert_test_data.sql", "drop.sql"):
-        assert (project / "generated" / "ecommerce" / name).read_text() == (
+        assert (seed_project / "generated" / "ecommerce" / name).read_text() == (
             ROOT / "generated" / "ecommerce" / name
         ).read_text()
     again = runner.invoke(app, ["compile"])
@@ -55,11 +42,11 @@ def test_compile_then_check(project: Path) -> None:
     assert runner.invoke(app, ["check"]).exit_code == 0
 
 
-def test_check_reports_stale_files_with_a_diff(project: Path) -> None:
+def test_check_reports_stale_files_with_a_diff(seed_project: Path) -> None:
     assert runner.invoke(app, ["compile"]).exit_code == 0
-    views = project / "generated" / "ecommerce" / "create_views.sql"
+    views = seed_project / "generated" / "ecommerce" / "create_views.sql"
     views.write_text(views.read_text().replace("COUNT(DISTINCT user_id)", "COUNT(user_id)"))
-    (project / "generated" / "ecommerce" / "old.sql").write_text("SELECT 1;\n")
+    (seed_project / "generated" / "ecommerce" / "old.sql").write_text("SELECT 1;\n")
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 1
     assert "--- generated/ecommerce/create_views.sql" in result.output
@@ -74,9 +61,9 @@ def test_check_reports_stale_files_with_a_diff(project: Path) -> None:
     assert runner.invoke(app, ["check"]).exit_code == 0
 
 
-def test_compile_errors_are_one_message_and_exit_1(project: Path) -> None:
+def test_compile_errors_are_one_message_and_exit_1(seed_project: Path) -> None:
     write_pipeline(
-        project,
+        seed_project,
         """
         from ecomdsl import MaterializedView, Pipeline, Table, col, count, sum_
         t = Table("orders", {"id": "varchar", "amount": "numeric", "status": "varchar"})
@@ -94,13 +81,13 @@ def test_compile_errors_are_one_message_and_exit_1(project: Path) -> None:
         "pipelines/shop.py:5: error: b: sum() needs a numeric or interval argument; 'status' is varchar",
         "2 errors found",
     ]
-    assert not (project / "generated" / "shop").exists()
+    assert not (seed_project / "generated" / "shop").exists()
     debug = runner.invoke(app, ["--debug", "compile"])
     assert debug.exit_code == 1 and debug.exception is not None
 
 
-def test_import_errors_are_reported(project: Path) -> None:
-    write_pipeline(project, "import no_such_module\n")
+def test_import_errors_are_reported(seed_project: Path) -> None:
+    write_pipeline(seed_project, "import no_such_module\n")
     result = runner.invoke(app, ["compile"])
     assert result.exit_code == 1
     assert result.output.strip() == (
@@ -109,9 +96,9 @@ def test_import_errors_are_reported(project: Path) -> None:
     )
 
 
-def test_builder_misuse_points_at_the_users_line(project: Path) -> None:
+def test_builder_misuse_points_at_the_users_line(seed_project: Path) -> None:
     write_pipeline(
-        project,
+        seed_project,
         """
         from ecomdsl import Table, col
         t = Table("orders", {"id": "varchar"})
@@ -126,27 +113,27 @@ def test_builder_misuse_points_at_the_users_line(project: Path) -> None:
     )
 
 
-def test_missing_path_and_no_pipeline(project: Path) -> None:
+def test_missing_path_and_no_pipeline(seed_project: Path) -> None:
     result = runner.invoke(app, ["compile", "nowhere.py"])
     assert (result.exit_code, result.output.strip()) == (
         1,
         "nowhere.py: no such pipeline file or folder",
     )
-    empty = project / "empty"
+    empty = seed_project / "empty"
     empty.mkdir()
     result = runner.invoke(app, ["compile", "empty"])
     assert result.exit_code == 1
     assert result.output.startswith("no Pipeline found in empty")
 
 
-def test_compile_to_another_folder(project: Path) -> None:
+def test_compile_to_another_folder(seed_project: Path) -> None:
     result = runner.invoke(app, ["compile", "--out", "build/sql"])
     assert result.exit_code == 0
-    assert (project / "build" / "sql" / "ecommerce" / "create_tables.sql").is_file()
-    assert not (project / "generated").exists()
+    assert (seed_project / "build" / "sql" / "ecommerce" / "create_tables.sql").is_file()
+    assert not (seed_project / "generated").exists()
 
 
-def test_graph_text_and_mermaid(project: Path) -> None:
+def test_graph_text_and_mermaid(seed_project: Path) -> None:
     text = runner.invoke(app, ["graph"])
     assert text.exit_code == 0
     lines = text.output.splitlines()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 from typer.testing import CliRunner
 
 from ecomdsl.cli import app
-from tests.helpers import ROOT
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 
@@ -144,12 +142,7 @@ def test_explain(project: Path) -> None:
     )
 
 
-def test_seed_lint_passes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
-    shutil.copytree(
-        ROOT / "pipelines", tmp_path / "pipelines", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    monkeypatch.chdir(tmp_path)
+def test_seed_lint_passes(seed_project: Path) -> None:
     result = runner.invoke(app, ["lint", "pipelines/"])
     assert result.exit_code == 0
     assert result.output.splitlines()[-1] == "ecommerce: 0 error(s), 0 warning(s), 5 suppressed"

@@ -4,29 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from ecomdsl.cli import app
 from ecomdsl.testing.rows import diff_rows
 from pipelines.ecommerce_data import generate
-from tests.helpers import ROOT
 from tests.reference.views import ALL_VIEWS
 
 runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
-    shutil.copytree(
-        ROOT / "pipelines", tmp_path / "pipelines", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def _parse_json_rows(
@@ -50,7 +37,7 @@ def _parse_json_rows(
     return out
 
 
-def test_run_prints_every_view_as_a_table(project: Path) -> None:
+def test_run_prints_every_view_as_a_table(seed_project: Path) -> None:
     result = runner.invoke(app, ["run", "pipelines/ecommerce.py", "--limit", "2"])
     assert result.exit_code == 0, result.output
     for view in ALL_VIEWS:
@@ -60,7 +47,7 @@ def test_run_prints_every_view_as_a_table(project: Path) -> None:
     assert "user_events 4,248 (7 late dropped)" in result.stderr
 
 
-def test_run_json_matches_the_reference(project: Path) -> None:
+def test_run_json_matches_the_reference(seed_project: Path) -> None:
     result = runner.invoke(app, ["run", "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -73,14 +60,14 @@ def test_run_json_matches_the_reference(project: Path) -> None:
     assert hour == "2026-03-02T00:00:00"
 
 
-def test_run_one_view_as_csv(project: Path) -> None:
+def test_run_one_view_as_csv(seed_project: Path) -> None:
     result = runner.invoke(app, ["run", "-v", "funnel_analysis", "-f", "csv"])
     assert result.exit_code == 0
     rows = list(csv.DictReader(result.stdout.splitlines()))
     assert len(rows) == 1 and rows[0]["total_sessions"] == "1221"
 
 
-def test_run_unknown_view_or_pipeline(project: Path) -> None:
+def test_run_unknown_view_or_pipeline(seed_project: Path) -> None:
     result = runner.invoke(app, ["run", "-v", "funnel"])
     assert result.exit_code == 1
     assert (
@@ -105,9 +92,9 @@ def _write_csv(path: Path, rows: list[dict[str, object]]) -> None:
             )
 
 
-def test_run_from_csv_files_applies_the_late_rule_per_file(project: Path) -> None:
+def test_run_from_csv_files_applies_the_late_rule_per_file(seed_project: Path) -> None:
     statements = generate()
-    data = project / "data"
+    data = seed_project / "data"
     event_files = 0
     for table, rows in statements:
         if table == "user_events":
@@ -124,18 +111,18 @@ def test_run_from_csv_files_applies_the_late_rule_per_file(project: Path) -> Non
         assert diff_rows(_parse_json_rows(rows, expected), expected) == [], view
 
 
-def test_run_from_parquet_and_bad_data_folder(project: Path) -> None:
+def test_run_from_parquet_and_bad_data_folder(seed_project: Path) -> None:
     import duckdb
 
     statements = generate()
-    data = project / "pq"
+    data = seed_project / "pq"
     data.mkdir()
     con = duckdb.connect()
     try:
         for table, rows in statements[:2]:
-            _write_csv(project / f"{table}.csv", list(rows))
+            _write_csv(seed_project / f"{table}.csv", list(rows))
             con.execute(
-                f"COPY (SELECT * FROM read_csv('{project / table}.csv', header=true)) "
+                f"COPY (SELECT * FROM read_csv('{seed_project / table}.csv', header=true)) "
                 f"TO '{data / table}.parquet' (FORMAT parquet)"
             )
     finally:

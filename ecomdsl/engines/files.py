@@ -20,7 +20,7 @@ from ecomdsl.errors import EcomdslError
 from ecomdsl.model import ir
 from ecomdsl.sql.dialect import identifier
 from ecomdsl.sql.emit import data_type
-from ecomdsl.sql.lower import _datatype
+from ecomdsl.sql.lower import target_datatype
 
 if TYPE_CHECKING:
     from ecomdsl.engines.runner import Runner
@@ -52,7 +52,7 @@ def _reader(path: Path, table: ir.TableDef) -> exp.Expr:
                 expression=exp.Literal.string(
                     "VARCHAR"
                     if c.type.value == "jsonb"
-                    else _datatype("duckdb", data_type(c.type)).sql("duckdb")
+                    else target_datatype("duckdb", data_type(c.type)).sql("duckdb")
                 ),
             )
             for c in table.schema.columns
@@ -89,7 +89,7 @@ def load_files(runner: Runner, folder: Path) -> Loaded:
         for path in paths:
             # read the file once, into a staging table, then keep what the watermark keeps
             staging = identifier(f"_ecomdsl_staging_{table.name}")
-            runner._execute(
+            runner.execute(
                 table.name,
                 exp.Create(
                     this=exp.Table(this=staging.copy()),
@@ -119,8 +119,8 @@ def load_files(runner: Runner, folder: Path) -> Loaded:
                 this=exp.Schema(this=exp.Table(this=identifier(table.name)), expressions=columns),
                 expression=source,
             )
-            runner._execute(table.name, statement.sql("duckdb"))
-            runner._execute(
+            runner.execute(table.name, statement.sql("duckdb"))
+            runner.execute(
                 table.name, exp.Drop(tables=[exp.Table(this=staging)], kind="TABLE").sql("duckdb")
             )
             added = _count(runner, table.name) - before

@@ -88,7 +88,7 @@ class Runner:
         self.emitter = Emitter()
         self.tables = {d.name: d for d in pipeline.objects if isinstance(d, ir.TableDef)}
 
-    def _execute(self, obj: str, statement: str) -> None:
+    def execute(self, obj: str, statement: str) -> None:
         try:
             self.engine.execute(statement)
         except Exception as err:  # the engine's own error, with our context
@@ -99,7 +99,7 @@ class Runner:
 
     def create_tables(self) -> None:
         for d in self.tables.values():
-            self._execute(
+            self.execute(
                 d.name,
                 sql(lower_table(self.emitter.create(d), self.engine.target), self.engine.target),
             )
@@ -108,7 +108,7 @@ class Runner:
         loaded = kept_rows(list(inserts), self.tables)
         for insert in loaded.inserts:
             tree = self.emitter.insert(insert)
-            self._execute(insert.table, sql(tree, self.engine.target))
+            self.execute(insert.table, sql(tree, self.engine.target))
         return loaded
 
     def create_views(self, now: dt.datetime, final_watermarks: dict[str, dt.datetime]) -> None:
@@ -126,7 +126,7 @@ class Runner:
             tree = lower_view(
                 self.emitter.create(d), self.engine.target, watermark_cutoff=cutoff, now=now
             )
-            self._execute(d.name, sql(tree, self.engine.target))
+            self.execute(d.name, sql(tree, self.engine.target))
 
     def read(self, name: str) -> ViewResult:
         query = exp.select(exp.Star()).from_(exp.Table(this=exp.to_identifier(name, quoted=True)))

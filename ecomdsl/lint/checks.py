@@ -170,7 +170,7 @@ class Analyzer:
                 if lf.append_only
                 else f"temporal join to {right}: lookups of changing {left} rows are kept"
             )
-            return attrs.evolve(lf, windowed=lf.windowed)
+            return lf
         window_join = any(
             a.name == b.name == "window_start"
             and a.name in lf.watermarks

@@ -13,7 +13,6 @@ from __future__ import annotations
 import attrs
 
 from ecomdsl.model import ir
-from ecomdsl.types import SqlType
 
 
 @attrs.frozen
@@ -59,7 +58,7 @@ def side_names(s: ir.ISource) -> tuple[str, str]:
     return s.name, s.alias or s.name
 
 
-def project(f: Facts, select: tuple[tuple[str, ir.IExpr], ...], windowed_ok: bool = True) -> Facts:
+def project(f: Facts, select: tuple[tuple[str, ir.IExpr], ...]) -> Facts:
     """Watermarks follow bare columns under their new names; window functions make updates."""
     marks = {name for name, e in select if isinstance(e, ir.IColumn) and e.name in f.watermarks}
     has_window = any(isinstance(e, ir.IWindow) for _, e in select)
@@ -85,7 +84,3 @@ def aggregate_output(f: Facts, block: ir.Block) -> Facts:
         unbounded=f.unbounded and bool(keys),  # one row per window keeps coming
         windowed=f.windowed and bool(keys),
     )
-
-
-def temporal_type(e: ir.IExpr) -> SqlType:
-    return e.type

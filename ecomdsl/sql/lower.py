@@ -26,12 +26,7 @@ from typing import Literal
 from sqlglot import exp
 
 from ecomdsl.errors import EcomdslError
-from ecomdsl.sql.dialect import (
-    AppendOnlyProperty,
-    EmitOnWindowCloseProperty,
-    OnConflictProperty,
-    identifier,
-)
+from ecomdsl.sql.dialect import EmitOnWindowCloseProperty, identifier
 from ecomdsl.sql.emit import INTEGER_DIVISION, WINDOW_TIME_TYPE
 
 Target = Literal["duckdb", "postgres"]
@@ -44,7 +39,8 @@ class LoweringError(EcomdslError):
     """A construct whose batch meaning ecomdsl cannot model."""
 
 
-def _datatype(target: Target, dtype: exp.DataType) -> exp.DataType:
+def target_datatype(target: Target, dtype: exp.DataType) -> exp.DataType:
+    """The type to declare on ``target`` (exact decimals and JSON on DuckDB)."""
     if target == "duckdb":
         if dtype.this == exp.DType.DECIMAL and not dtype.expressions:
             precision, scale = DUCKDB_DECIMAL
@@ -56,7 +52,7 @@ def _datatype(target: Target, dtype: exp.DataType) -> exp.DataType:
 
 def _types(node: exp.Expr, target: Target) -> exp.Expr:
     if isinstance(node, exp.DataType):
-        return _datatype(target, node)
+        return target_datatype(target, node)
     return node
 
 
@@ -78,7 +74,7 @@ def lower_table(create: exp.Create, target: Target) -> exp.Create:
             continue
         if isinstance(item, exp.ColumnDef):
             item.set("constraints", None)
-            item.set("kind", _datatype(target, item.args["kind"]))
+            item.set("kind", target_datatype(target, item.args["kind"]))
         kept.append(item)
     schema.set("expressions", kept)
     create.set("kind", "TABLE")
@@ -155,8 +151,6 @@ def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime) -> exp.Exp
             return _timestamp(now, tz=True)
         if isinstance(node, exp.Div) and target == "duckdb" and node.meta.get(INTEGER_DIVISION):
             return exp.IntDiv(this=node.this, expression=node.expression)
-        if isinstance(node, AppendOnlyProperty | OnConflictProperty):
-            return node
         return _types(node, target)
 
     return query.copy().transform(rewrite, copy=False)

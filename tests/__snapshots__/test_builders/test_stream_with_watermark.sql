@@ -1,4 +1,4 @@
-/* events: stream | reads: - | defined at tests/helpers.py:22 */
+/* events: stream | reads: - | defined at tests/helpers.py:21 */
 CREATE TABLE events (
   event_id VARCHAR,
   user_id VARCHAR,

@@ -1,4 +1,4 @@
-/* products: table | reads: - | defined at tests/helpers.py:41 */
+/* products: table | reads: - | defined at tests/helpers.py:40 */
 CREATE TABLE products (
   product_id VARCHAR PRIMARY KEY,
   name VARCHAR,
