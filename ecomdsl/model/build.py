@@ -16,7 +16,7 @@ from ecomdsl.dsl import objects as o
 from ecomdsl.dsl import relation as r
 from ecomdsl.errors import CompileError, Diagnostic, SourceLocation
 from ecomdsl.model import ir
-from ecomdsl.model.plan import Planner
+from ecomdsl.model.query import QueryResolver
 from ecomdsl.model.typecheck import Checker, IntervalError, did_you_mean, parse_interval
 from ecomdsl.types import Category, SqlType
 
@@ -161,7 +161,7 @@ class PipelineBuilder:
             return self.table(obj)
         assert isinstance(obj, o.View | o.MaterializedView)
         checker = Checker(obj.name, self.diagnostics)
-        planner = Planner(obj.name, checker, schemas, names)
+        resolver = QueryResolver(obj.name, checker, schemas, names)
         if not isinstance(obj.query, r.Relation):
             self.error(
                 f"query must be a relation (a table, stream, view or a query built on one), "
@@ -172,14 +172,14 @@ class PipelineBuilder:
             query = ir.Query((), ir.Block(ir.ITable(obj.name), ()))
             schema = ir.OPEN_SCHEMA
         else:
-            query, schema = planner.query(obj.query)
+            query, schema = resolver.query(obj.query)
         eowc = isinstance(obj, o.MaterializedView) and obj.emit_on_window_close
         return ir.ViewDef(
             obj.name,
             isinstance(obj, o.MaterializedView),
             query,
             schema,
-            tuple(sorted(planner.reads)),
+            tuple(sorted(resolver.reads)),
             bool(eowc),
             obj.doc,
             obj.location,

@@ -11,7 +11,7 @@ from ecomdsl.model.typecheck import IntervalError, ScopeEntry, parse_interval
 from ecomdsl.types import SqlType
 
 if TYPE_CHECKING:
-    from ecomdsl.model.plan import Partial, Planner
+    from ecomdsl.model.query import Partial, QueryResolver
 
 DOUBLE = SqlType.DOUBLE
 BOOL = SqlType.BOOLEAN
@@ -30,35 +30,35 @@ def _lit(value: object, type_: SqlType) -> ir.ILiteral:
 
 
 def _check_names(
-    planner: Planner, rel: r.Relation, existing: tuple[str, ...], names: dict[str, str]
+    resolver: QueryResolver, rel: r.Relation, existing: tuple[str, ...], names: dict[str, str]
 ) -> None:
     seen: dict[str, str] = {}
     for option, name in names.items():
         if not isinstance(name, str) or not name:
-            planner.error(
+            resolver.error(
                 f"{type(rel).__name__}({option}=...) must be a non-empty name", rel.location
             )
         elif name in existing:
-            planner.error(
+            resolver.error(
                 f"{type(rel).__name__}({option}={name!r}) clashes with an input column",
                 rel.location,
                 hint=f"choose another name with {option}=...",
             )
         elif name in seen:
-            planner.error(
+            resolver.error(
                 f"{type(rel).__name__}: {option} and {seen[name]} are both {name!r}", rel.location
             )
         seen[name] = option
 
 
-def _frame(planner: Planner, z: r.ZScore, order_type: SqlType) -> ir.Frame | None:
+def _frame(resolver: QueryResolver, z: r.ZScore, order_type: SqlType) -> ir.Frame | None:
     start, end = z.lookback, z.exclude_recent
     if isinstance(start, bool) or isinstance(end, bool):
-        planner.error("ZScore(lookback/exclude_recent) take intervals or row counts", z.location)
+        resolver.error("ZScore(lookback/exclude_recent) take intervals or row counts", z.location)
         return None
     if isinstance(start, int) and (end is None or isinstance(end, int)):
         if start <= 0 or (end is not None and not 0 <= end <= start):
-            planner.error(
+            resolver.error(
                 f"ZScore: need lookback > 0 and 0 <= exclude_recent <= lookback, got {start}, {end}",
                 z.location,
             )
@@ -69,48 +69,48 @@ def _frame(planner: Planner, z: r.ZScore, order_type: SqlType) -> ir.Frame | Non
             lo = parse_interval(start)
             hi = parse_interval(end) if end is not None else None
         except IntervalError as err:
-            planner.error(f"ZScore(lookback/exclude_recent): {err}", z.location)
+            resolver.error(f"ZScore(lookback/exclude_recent): {err}", z.location)
             return None
         if not (order_type.is_time or order_type is SqlType.UNKNOWN):
-            planner.error(
+            resolver.error(
                 f"ZScore(order_by={z.order_by!r}) must be a time column for an interval "
                 f"lookback; it is {order_type}",
                 z.location,
                 hint="use integer lookback/exclude_recent for a ROWS frame",
             )
         if hi is not None and (hi.months or lo.months or hi.seconds >= lo.seconds):
-            planner.error(
+            resolver.error(
                 f"ZScore: exclude_recent {end!r} must be shorter than lookback {start!r}",
                 z.location,
             )
         return ir.Frame("RANGE", lo, hi)
-    planner.error(
+    resolver.error(
         "ZScore(lookback, exclude_recent) must both be intervals ('24 hours') or both row counts",
         z.location,
     )
     return None
 
 
-def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
-    p = planner.plan(z.input)
+def resolve_zscore(resolver: QueryResolver, z: r.ZScore) -> Partial:
+    p = resolver.resolve(z.input)
     if p.select is not None or p.aggregated or len(p.scope) != 1:
-        p = planner.wrap(p, "zscore_input")
+        p = resolver.wrap(p, "zscore_input")
     schema = p.output()
-    value = planner._require(schema, z.value, "value", z)
-    order = planner._require(schema, z.order_by, "order_by", z)
+    value = resolver._require(schema, z.value, "value", z)
+    order = resolver._require(schema, z.order_by, "order_by", z)
     if value is not None and not (value.type.is_numeric or value.type is SqlType.UNKNOWN):
-        planner.error(f"ZScore(value={z.value!r}) must be numeric; it is {value.type}", z.location)
+        resolver.error(f"ZScore(value={z.value!r}) must be numeric; it is {value.type}", z.location)
     partition: list[ir.IExpr] = []
     for name in z.partition_by:
-        column = planner._require(schema, name, "partition_by", z)
+        column = resolver._require(schema, name, "partition_by", z)
         if column is not None:
             if column.type is SqlType.JSONB:
-                planner.error(
+                resolver.error(
                     f"ZScore cannot partition by jsonb column {name!r}", z.location, code="RW012"
                 )
             partition.append(_col(column.name, column.type))
     if not isinstance(z.min_periods, int) or isinstance(z.min_periods, bool) or z.min_periods < 2:
-        planner.error(
+        resolver.error(
             f"ZScore(min_periods={z.min_periods!r}) must be an integer >= 2 "
             "(a sample standard deviation needs two rows)",
             z.location,
@@ -120,7 +120,7 @@ def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
         or isinstance(z.threshold, bool)
         or z.threshold <= 0
     ):
-        planner.error(f"ZScore(threshold={z.threshold!r}) must be a positive number", z.location)
+        resolver.error(f"ZScore(threshold={z.threshold!r}) must be a positive number", z.location)
     names = {
         "count_as": z.count_as,
         "mean_as": z.mean_as,
@@ -128,8 +128,8 @@ def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
         "z_as": z.z_as,
         "flag_as": z.flag_as,
     }
-    _check_names(planner, z, schema.names, names)
-    frame = _frame(planner, z, order.type if order else SqlType.UNKNOWN)
+    _check_names(resolver, z, schema.names, names)
+    frame = _frame(resolver, z, order.type if order else SqlType.UNKNOWN)
     if value is None or order is None or frame is None:
         return p  # errors reported; keep the input's shape
 
@@ -149,7 +149,7 @@ def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
         (z.stddev_as, window("STDDEV_SAMP", _double(value_col), DOUBLE)),
     ]
     p.bare = False
-    p = planner.wrap(p, "zscore_baseline")
+    p = resolver.wrap(p, "zscore_baseline")
 
     count, mean, stddev = (
         _col(z.count_as, SqlType.BIGINT),
@@ -163,7 +163,7 @@ def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
     base = p.output()
     p.select = [*((c.name, _col(c.name, c.type)) for c in base.columns), (z.z_as, z_expr)]
     p.bare = False
-    p = planner.wrap(p, "zscore_scored")
+    p = resolver.wrap(p, "zscore_scored")
 
     z_col = _col(z.z_as, DOUBLE)
     flag = ir.IBinary(
@@ -178,29 +178,29 @@ def plan_zscore(planner: Planner, z: r.ZScore) -> Partial:
     return p
 
 
-def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
-    p = planner.plan(f.input)
+def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
+    p = resolver.resolve(f.input)
     if p.select is not None or p.aggregated or len(p.scope) != 1:
-        p = planner.wrap(p, "funnel_input")
+        p = resolver.wrap(p, "funnel_input")
     schema = p.output()
-    session = planner._require(schema, f.session, "session", f)
-    step = planner._require(schema, f.step, "step", f) if f.step is not None else None
+    session = resolver._require(schema, f.session, "session", f)
+    step = resolver._require(schema, f.step, "step", f) if f.step is not None else None
     if session is not None and session.type is SqlType.JSONB:
-        planner.error(
+        resolver.error(
             f"Funnel(session={f.session!r}) cannot be a jsonb column", f.location, code="RW012"
         )
     if len(f.stages) < 2:
-        planner.error("Funnel needs at least two stages", f.location)
+        resolver.error("Funnel needs at least two stages", f.location)
     stage_names = [s.name for s in f.stages]
     dupes = sorted({n for n in stage_names if stage_names.count(n) > 1})
     if dupes:
-        planner.error(f"Funnel: duplicate stage {dupes[0]!r}", f.location)
+        resolver.error(f"Funnel: duplicate stage {dupes[0]!r}", f.location)
     flags: list[tuple[str, ir.IExpr]] = []
     for stage in f.stages:
         if stage.when is not None:
-            cond = planner.checker.boolean(stage.when, p.scope, f"Stage({stage.name!r}).when")
+            cond = resolver.checker.boolean(stage.when, p.scope, f"Stage({stage.name!r}).when")
         elif step is None:
-            planner.error(
+            resolver.error(
                 f"Funnel stage {stage.name!r} has no when= condition and the funnel has no step column",
                 stage.location,
                 hint="pass step='event_type' to Funnel, or Stage(name, when=...)",
@@ -208,7 +208,7 @@ def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
             continue
         else:
             if step.type not in (SqlType.VARCHAR, SqlType.UNKNOWN):
-                planner.error(
+                resolver.error(
                     f"Funnel(step={f.step!r}) must be a varchar column to match stage names; "
                     f"it is {step.type}",
                     f.location,
@@ -223,7 +223,7 @@ def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
     labels = [s.label or s.name for s in f.stages]
     for a, b in itertools.pairwise(labels):
         counts_names[f"{a}->{b} rate"] = f"{a}_to_{b}_rate"
-    _check_names(planner, f, (), counts_names)
+    _check_names(resolver, f, (), counts_names)
     if session is None or len(flags) != len(f.stages) or len(f.stages) < 2:
         return p
 
@@ -233,7 +233,7 @@ def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
     p.select = [(session.name, session_col), *flags]
     p.aggregated = True
     p.bare = False
-    p = planner.wrap(p, "funnel_sessions")
+    p = resolver.wrap(p, "funnel_sessions")
 
     counts: list[tuple[str, ir.IExpr]] = [
         (f.total_as, ir.IAgg("COUNT", None, False, None, SqlType.BIGINT))
@@ -244,7 +244,7 @@ def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
     p.select = counts
     p.aggregated = True
     p.bare = False
-    p = planner.wrap(p, "funnel_counts")
+    p = resolver.wrap(p, "funnel_counts")
 
     def rate(numerator: str, denominator: str) -> ir.IExpr:
         num = ir.ICast(_col(numerator, SqlType.BIGINT), DOUBLE)
@@ -264,4 +264,4 @@ def plan_funnel(planner: Planner, f: r.Funnel) -> Partial:
     return p
 
 
-__all__ = ["ScopeEntry", "plan_funnel", "plan_zscore"]
+__all__ = ["ScopeEntry", "resolve_funnel", "resolve_zscore"]

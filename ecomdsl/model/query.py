@@ -76,7 +76,7 @@ class Partial:
 SchemaLookup = Callable[[o.PipelineObject], ir.Schema | None]
 
 
-class Planner:
+class QueryResolver:
     """Plans the query of one pipeline object."""
 
     def __init__(
@@ -104,14 +104,14 @@ class Planner:
     # ---- entry point ----
 
     def query(self, rel: r.Relation) -> tuple[ir.Query, ir.Schema]:
-        p = self.plan(rel)
+        p = self.resolve(rel)
         block = p.block()
         return ir.Query(tuple(p.ctes), block), p.output()
 
-    def plan(self, rel: r.Relation) -> Partial:
-        method = getattr(self, f"_plan_{type(rel).__name__}", None)
+    def resolve(self, rel: r.Relation) -> Partial:
+        method = getattr(self, f"_resolve_{type(rel).__name__}", None)
         if isinstance(rel, o.PipelineObject):
-            method = self._plan_object
+            method = self._resolve_object
         if method is None:
             raise TypeError(f"{type(rel).__name__} is not a relation ecomdsl can compile")
         p: Partial = method(rel)
@@ -156,7 +156,7 @@ class Planner:
 
     # ---- objects ----
 
-    def _plan_object(self, obj: o.PipelineObject) -> Partial:
+    def _resolve_object(self, obj: o.PipelineObject) -> Partial:
         schema = self.schema_of.get(obj.name)
         if schema is None:  # reported by the pipeline builder (unknown ref); keep going
             schema = ir.OPEN_SCHEMA
@@ -166,8 +166,8 @@ class Planner:
 
     # ---- relational steps ----
 
-    def _plan_Filter(self, f: r.Filter) -> Partial:
-        p = self.plan(f.input)
+    def _resolve_Filter(self, f: r.Filter) -> Partial:
+        p = self.resolve(f.input)
         if p.select is not None or p.aggregated:
             p = self.wrap(p)
         pred = self.checker.boolean(f.predicate, p.scope, "where()")
@@ -204,8 +204,8 @@ class Planner:
             out.append((name, checked))
         return out
 
-    def _plan_Project(self, proj: r.Project) -> Partial:
-        p = self.plan(proj.input)
+    def _resolve_Project(self, proj: r.Project) -> Partial:
+        p = self.resolve(proj.input)
         if p.select is not None or p.aggregated:
             p = self.wrap(p)
         self.checker.windows_allowed = True
@@ -218,8 +218,8 @@ class Planner:
         p.location = proj.location
         return p
 
-    def _plan_Aggregation(self, agg: r.Aggregation) -> Partial:
-        p = self.plan(agg.input)
+    def _resolve_Aggregation(self, agg: r.Aggregation) -> Partial:
+        p = self.resolve(agg.input)
         if p.select is not None or p.aggregated:
             p = self.wrap(p)
         keys = self._named_items(agg.keys, p.scope, aggregates=False)
@@ -268,7 +268,7 @@ class Planner:
         A side that is only a filtered read of a named relation is read directly and its
         filters move into the join's WHERE (or ON, for the right side of a LEFT join).
         """
-        p = self.plan(rel)
+        p = self.resolve(rel)
         pushed: list[ir.IExpr] = []
         if _filtered_read(p):
             assert isinstance(p.source, ir.ITable)
@@ -285,7 +285,7 @@ class Planner:
         entry = ScopeEntry(qualifier, qualifier, p.output(), p.lineage)
         return p, source, entry, [qualify(w, qualifier) for w in pushed]
 
-    def _plan_Join(self, j: r.Join) -> Partial:
+    def _resolve_Join(self, j: r.Join) -> Partial:
         taken: set[str] = set()
         lp, ls, le, left_filters = self._join_side(j.left, "join_left", taken)
         rp, rs, re_, right_filters = self._join_side(j.right, "join_right", taken)
@@ -331,7 +331,7 @@ class Planner:
     def _window(
         self, rel: r.Hop | r.Tumble, func: str, specs: list[tuple[str, str | None]]
     ) -> Partial:
-        p = self.plan(rel.input)
+        p = self.resolve(rel.input)
         p, table = self.as_table(p, f"{func.lower()}_input")
         schema = p.output()
         column = schema.get(rel.time_column) if isinstance(rel.time_column, str) else None
@@ -388,15 +388,15 @@ class Planner:
         result.location = rel.location
         return result
 
-    def _plan_Hop(self, h: r.Hop) -> Partial:
+    def _resolve_Hop(self, h: r.Hop) -> Partial:
         return self._window(h, "HOP", [("hop", h.hop), ("size", h.size), ("offset", h.offset)])
 
-    def _plan_Tumble(self, t: r.Tumble) -> Partial:
+    def _resolve_Tumble(self, t: r.Tumble) -> Partial:
         return self._window(t, "TUMBLE", [("size", t.size), ("offset", t.offset)])
 
     # ---- set operations ----
 
-    def _plan_Union(self, u: r.Union) -> Partial:
+    def _resolve_Union(self, u: r.Union) -> Partial:
         if len(u.inputs) < 2:
             self.error("union needs at least two relations", u.location)
         blocks: list[ir.Block] = []
@@ -404,7 +404,7 @@ class Planner:
         lineage: frozenset[int] = frozenset()
         first: ir.Schema | None = None
         for rel in u.inputs:
-            part = self.plan(rel)
+            part = self.resolve(rel)
             ctes += part.ctes
             lineage |= part.lineage
             schema = part.output()
@@ -449,15 +449,15 @@ class Planner:
             )
         return column
 
-    def _plan_ZScore(self, z: r.ZScore) -> Partial:
-        from ecomdsl.model.operators import plan_zscore
+    def _resolve_ZScore(self, z: r.ZScore) -> Partial:
+        from ecomdsl.model.operators import resolve_zscore
 
-        return plan_zscore(self, z)
+        return resolve_zscore(self, z)
 
-    def _plan_Funnel(self, f: r.Funnel) -> Partial:
-        from ecomdsl.model.operators import plan_funnel
+    def _resolve_Funnel(self, f: r.Funnel) -> Partial:
+        from ecomdsl.model.operators import resolve_funnel
 
-        return plan_funnel(self, f)
+        return resolve_funnel(self, f)
 
 
 def _filtered_read(p: Partial) -> bool:
