@@ -38,3 +38,8 @@ def upstream(graph: Graph, name: str) -> list[str]:
 
 def downstream(graph: Graph, name: str) -> list[str]:
     return sorted(nx.descendants(graph, name))
+
+
+def levels(graph: Graph) -> list[list[str]]:
+    """Topological generations: each level reads only earlier levels; names sorted."""
+    return [sorted(level) for level in nx.topological_generations(graph)]

@@ -1,7 +1,9 @@
 """Resolved pipeline -> the text of its generated .sql files, byte for byte stable.
 
-All SQL text of the project is produced here, from sqlglot trees, with one header comment
-per statement attached as a sqlglot comment (so a ``*/`` in a name cannot end it).
+All SQL text of the files is produced here, from sqlglot trees, with one header comment
+per statement attached as a sqlglot comment (so a ``*/`` in a name cannot end it). The order
+of the statements and the split into the two create files come from `ecomdsl.sql.statements`,
+which the deploy uses too.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from sqlglot import exp
 from ecomdsl.model import ir
 from ecomdsl.sql.dialect import DIALECT
 from ecomdsl.sql.emit import Emitter
+from ecomdsl.sql.statements import Stage, creation_order, drop_order, statements
 
 CREATE_TABLES = "create_tables.sql"
 CREATE_VIEWS = "create_views.sql"
@@ -56,38 +59,23 @@ def header(d: ir.ObjectDef, root: Path) -> list[str]:
     return lines
 
 
-def in_tables_file(d: ir.ObjectDef, defs: dict[str, ir.ObjectDef]) -> bool:
-    """Tables, sources, and plain views that read only such objects go in create_tables."""
-    if isinstance(d, ir.TableDef):
-        return True
-    if d.materialized:
-        return False
-    return all(in_tables_file(defs[n], defs) for n in d.reads if n in defs)
-
-
 def render(p: ir.ResolvedPipeline, root: Path) -> dict[str, str]:
     """``{relative path: text}`` for the pipeline's files under ``generated/<name>/``."""
     emitter = Emitter()
-    defs = {d.name: d for d in p.objects}
-    tables: list[exp.Expr] = []
-    views: list[exp.Expr] = []
-    table_defs: list[ir.ObjectDef] = []
-    view_defs: list[ir.ObjectDef] = []
-    for d in p.objects:
-        statement = emitter.create(d)
-        statement.add_comments(header(d, root))
-        in_tables = in_tables_file(d, defs)
-        (tables if in_tables else views).append(statement)
-        (table_defs if in_tables else view_defs).append(d)
+    stmts = statements(p, emitter)
+    by_stage: dict[Stage, list[exp.Expr]] = {stage: [] for stage in Stage}
+    for s in creation_order(stmts):
+        create = s.create.copy()
+        create.add_comments(header(s.obj, root))
+        by_stage[s.stage].append(create)
     inserts: list[exp.Expr] = []
     for insert in p.test_data:
         inserts.append(emitter.insert(insert))
         inserts.append(emitter.flush())
-    # exactly the reverse of the two create files: dependents first
-    drops: list[exp.Expr] = [emitter.drop(d) for d in reversed(table_defs + view_defs)]
+    drops: list[exp.Expr] = [emitter.drop(s.obj) for s in drop_order(stmts)]
     return {
-        CREATE_TABLES: _file(p.name, "Tables, sources and views", tables),
-        CREATE_VIEWS: _file(p.name, "Materialized views", views),
+        CREATE_TABLES: _file(p.name, "Tables, sources and views", by_stage[Stage.TABLES]),
+        CREATE_VIEWS: _file(p.name, "Materialized views", by_stage[Stage.VIEWS]),
         INSERT_TEST_DATA: _file(p.name, "Test data (each INSERT is followed by FLUSH)", inserts),
         DROP: _file(p.name, "Drops, dependents first", drops),
     }
