@@ -69,6 +69,24 @@ class Flush(exp.Expression):
     arg_types: ClassVar[dict[str, bool]] = {}
 
 
+class Wait(exp.Expression):
+    """``WAIT [TABLE | MATERIALIZED VIEW | SINK | INDEX] name`` (RisingWave >= 3.0): block
+    until that streaming job has finished its backfill; a bare ``WAIT`` waits for every job
+    (parser ``parse_wait`` in RisingWave's src/sqlparser/src/parser.rs)."""
+
+    arg_types: ClassVar[dict[str, bool]] = {"this": False, "kind": False}
+
+
+WAIT_KINDS = ("TABLE", "MATERIALIZED VIEW", "SINK", "INDEX")
+
+
+def _wait_sql(generator: Any, expression: Wait) -> str:
+    target = generator.sql(expression, "this")
+    if not target:
+        return "WAIT"
+    return f"WAIT {expression.args.get('kind') or 'MATERIALIZED VIEW'} {target}"
+
+
 ON_CONFLICT_ACTIONS: dict[str, Any] = {
     "DO": (("NOTHING",), ("UPDATE", "FULL"), ("UPDATE", "IF", "NOT", "NULL")),
     "OVERWRITE": (),
@@ -197,7 +215,19 @@ class EcomdslParser(RisingWaveParser):
             if following is None or following.token_type in _STATEMENT_END:
                 self._advance()
                 return self.expression(Flush())
+        if self._curr is not None and self._curr.text.upper() == "WAIT":
+            self._advance()
+            return self._parse_wait()
         return super()._parse_statement()
+
+    def _parse_wait(self) -> Wait:
+        if self._curr is None or self._curr.token_type in _STATEMENT_END:
+            return self.expression(Wait())
+        for kind in WAIT_KINDS:
+            if self._match_text_seq(*kind.split()):
+                return self.expression(Wait(this=self._parse_table_parts(), kind=kind))
+        self.raise_error("Expected TABLE, MATERIALIZED VIEW, SINK or INDEX after WAIT")
+        return self.expression(Wait())
 
     def _parse_as_command(self, start: Any) -> exp.Command:
         if self.COMMAND_FALLBACK_IS_ERROR:
@@ -296,6 +326,7 @@ class EcomdslGenerator(RisingWaveGenerator):
         OnConflictProperty: _on_conflict_sql,
         EmitOnWindowCloseProperty: lambda *_: "EMIT ON WINDOW CLOSE",
         Flush: lambda *_: "FLUSH",
+        Wait: _wait_sql,
         WatermarkTtlConstraint: lambda self, e: (
             f"WATERMARK FOR {self.sql(e, 'this')} AS {self.sql(e, 'expression')} WITH TTL"
         ),

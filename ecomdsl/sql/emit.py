@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from sqlglot import exp
@@ -130,7 +131,15 @@ def _paren(e: exp.Expr) -> exp.Expr:
 
 
 class Emitter:
-    """IR expressions and queries -> sqlglot trees."""
+    """IR expressions and queries -> sqlglot trees.
+
+    ``names`` maps pipeline object names to the names to emit for them (a deploy builds
+    materialized views under physical names); a renamed input keeps its pipeline name as
+    its alias, so qualified columns read the same. CTE names are never mapped.
+    """
+
+    def __init__(self, names: Mapping[str, str] | None = None) -> None:
+        self.names: Mapping[str, str] = dict(names or {})
 
     def expr(self, e: ir.IExpr) -> exp.Expr:
         method = getattr(self, f"visit_{type(e).__name__}", None)
@@ -257,12 +266,14 @@ class Emitter:
 
     def source(self, s: ir.ISource) -> exp.Expr:
         if isinstance(s, ir.ITable):
-            t = table(s.name)
-            if s.alias:
-                t.set("alias", exp.TableAlias(this=identifier(s.alias)))
+            t = table(self.names.get(s.name, s.name))
+            alias = s.alias or (s.name if s.name in self.names else None)
+            if alias:
+                t.set("alias", exp.TableAlias(this=identifier(alias)))
             return t
         if isinstance(s, ir.IWindowTable):
-            args: list[exp.Expr] = [column(s.table), column(s.time_column)]
+            source = self.names.get(s.table, s.table)
+            args: list[exp.Expr] = [column(source), column(s.time_column)]
             args += [interval(i) for i in s.intervals]
             window = exp.Anonymous(this=s.func, expressions=args)
             window.meta[WINDOW_TIME_TYPE] = s.time_type.value
@@ -335,7 +346,14 @@ class Emitter:
             props: list[exp.Expr] = [exp.MaterializedProperty()] if d.materialized else []
             if d.emit_on_window_close:
                 props.append(EmitOnWindowCloseProperty())
-            create = exp.Create(this=table(d.name), kind="VIEW", expression=self.query(d.query))
+            outer = self.names
+            self.names = {k: v for k, v in outer.items() if k not in {n for n, _ in d.query.ctes}}
+            try:
+                query = self.query(d.query)
+            finally:
+                self.names = outer
+            name = table(self.names.get(d.name, d.name))
+            create = exp.Create(this=name, kind="VIEW", expression=query)
             if props:
                 create.set("properties", exp.Properties(expressions=props))
             return create

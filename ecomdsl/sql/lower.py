@@ -87,11 +87,15 @@ def lower_view(
     create: exp.Create,
     target: Target,
     *,
-    watermark_cutoff: dt.datetime | None = None,
-    now: dt.datetime,
+    watermark_cutoff: dt.datetime | exp.Expr | None = None,
+    now: dt.datetime | None,
+    materialize: Literal["table", "matview"] = "table",
 ) -> exp.Create:
-    """CREATE MATERIALIZED VIEW -> CREATE TABLE ... AS (after the data is loaded);
-    CREATE VIEW stays a view. EMIT ON WINDOW CLOSE keeps closed windows only."""
+    """CREATE MATERIALIZED VIEW -> CREATE TABLE ... AS (after the data is loaded), or, with
+    ``materialize="matview"`` (a deploy to PostgreSQL), a PostgreSQL materialized view created
+    WITH NO DATA and filled by REFRESH. CREATE VIEW stays a view. EMIT ON WINDOW CLOSE keeps
+    closed windows only: those ending at or before ``watermark_cutoff`` (an instant, or an
+    expression computing the watermark from the tables). ``now=None`` keeps NOW() live."""
     create = create.copy()
     props = create.args.get("properties")
     expressions = list(props.expressions) if props else []
@@ -103,12 +107,18 @@ def lower_view(
     create.set("expression", query)
     create.set("properties", None)
     create.set("kind", "TABLE" if materialized else "VIEW")
+    if materialized and materialize == "matview":
+        create.set("kind", "VIEW")
+        create.set(
+            "properties",
+            exp.Properties(expressions=[exp.MaterializedProperty(), exp.WithDataProperty(no=True)]),
+        )
     create.comments = None
     return create
 
 
 def _closed_windows_only(
-    create: exp.Create, query: exp.Expr, cutoff: dt.datetime | None
+    create: exp.Create, query: exp.Expr, cutoff: dt.datetime | exp.Expr | None
 ) -> exp.Expr:
     outputs = [e.alias_or_name for e in query.expressions] if isinstance(query, exp.Select) else []
     if "window_end" not in outputs:
@@ -119,7 +129,10 @@ def _closed_windows_only(
     closed: exp.Expr = (
         exp.false()
         if cutoff is None
-        else exp.LTE(this=exp.column("window_end"), expression=_timestamp(cutoff))
+        else exp.LTE(
+            this=exp.column("window_end"),
+            expression=_timestamp(cutoff) if isinstance(cutoff, dt.datetime) else cutoff.copy(),
+        )
     )
     return (
         exp.select(exp.Star())
@@ -131,8 +144,8 @@ def _closed_windows_only(
 # ---- queries -----------------------------------------------------------------------------
 
 
-def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime) -> exp.Expr:
-    """The batch equivalent of a streaming SELECT."""
+def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime | None) -> exp.Expr:
+    """The batch equivalent of a streaming SELECT (``now=None``: NOW() stays live)."""
 
     def rewrite(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Table) and node.args.get("version") is not None:
@@ -148,7 +161,7 @@ def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime) -> exp.Exp
         if isinstance(node, exp.CurrentTimestamp) or (
             isinstance(node, exp.Anonymous) and node.name.upper() in ("NOW", "PROCTIME")
         ):
-            return _timestamp(now, tz=True)
+            return _timestamp(now, tz=True) if now is not None else exp.CurrentTimestamp()
         if isinstance(node, exp.Div) and target == "duckdb" and node.meta.get(INTEGER_DIVISION):
             return exp.IntDiv(this=node.this, expression=node.expression)
         return _types(node, target)
