@@ -1,0 +1,654 @@
+"""The deploy plan: the difference between the pipeline and the database, as data.
+
+`make_plan` is a pure function of what the pipeline wants (`Desired`), what the database
+has (`Catalog`), what ecomdsl deployed before (`JournalState`) and the user's options. It
+returns one `Change` per object (what the user reviews) and the `Step`s that carry it out,
+each with the exact SQL; `ecomdsl.deploy.apply` runs exactly those steps.
+
+Every step is idempotent by name and its "already done" test is the catalog: a plan made
+after an interrupted apply contains only what is left (finish a build, switch a facade,
+drop a leftover), so re-running converges.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import Any
+
+import attrs
+import networkx as nx
+from sqlglot import exp
+
+from ecomdsl.deploy.adapters import Adapter, add_column, drop, rename
+from ecomdsl.deploy.catalog import MV, SOURCE, TABLE, VIEW, Catalog
+from ecomdsl.deploy.desired import Desired, DesiredObject, TableSpec, facade
+from ecomdsl.deploy.state import BUILDING, BUILT, DROPPED, FACADE, LIVE, JournalState
+
+PLAN_FORMAT = 1
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UNCHANGED = "unchanged"
+    REBUILD = "rebuild"
+    IN_PLACE = "in-place"
+    RETIRE = "retire"
+    DESTRUCTIVE = "destructive"
+    BLOCKED = "blocked"
+    ADOPT = "adopt"
+
+
+class Phase(StrEnum):
+    SETUP = "setup"
+    TABLES = "tables"
+    BUILD = "build"
+    SWITCH = "switch"
+    RETIRE = "retire"
+
+
+@attrs.frozen
+class ObjectEvent:
+    """A journal row to write about one object."""
+
+    logical: str
+    physical: str
+    kind: str
+    state: str
+    fingerprint: str = ""
+    generation: int = 0
+    detail: str | None = None
+
+
+@attrs.frozen
+class Step:
+    phase: Phase
+    object: str  # the pipeline name the step is for (physical names appear in the SQL)
+    what: str  # short description: "build", "switch facade", "drop", ...
+    statements: tuple[str, ...]
+    transaction: bool = False  # PostgreSQL's facade switch: all or nothing
+    before: tuple[ObjectEvent, ...] = ()  # journaled before the SQL runs
+    after: tuple[ObjectEvent, ...] = ()  # journaled once it succeeded
+    wait_for: str | None = None  # a materialized view whose build progress can be shown
+
+
+@attrs.frozen
+class Change:
+    """One line of the plan: an object and what happens to it."""
+
+    name: str
+    kind: str
+    action: Action
+    detail: str = ""
+    physical: str | None = None
+    previous: str | None = None  # the physical object a rebuild replaces
+
+
+@attrs.frozen
+class Problem:
+    """Why the plan cannot be applied as is (blocked or destructive), and what to do."""
+
+    name: str
+    action: Action
+    message: str
+    hint: str = ""
+
+
+@attrs.frozen
+class Options:
+    prune: bool = False
+    adopt: bool = False
+    allow_destructive: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "prune": self.prune,
+            "adopt": self.adopt,
+            "allow_destructive": list(self.allow_destructive),
+        }
+
+
+@attrs.frozen
+class Plan:
+    pipeline: str
+    engine: str
+    schema: str
+    changes: tuple[Change, ...]
+    steps: tuple[Step, ...]
+    problems: tuple[Problem, ...]
+    warnings: tuple[str, ...]
+    catalog_digest: str
+    base_deploy: str | None
+    options: Options
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.steps)
+
+    @property
+    def hash(self) -> str:
+        """Identifies the plan and the database state it was made against."""
+        data = {
+            "format": PLAN_FORMAT,
+            "pipeline": self.pipeline,
+            "engine": self.engine,
+            "schema": self.schema,
+            "catalog": self.catalog_digest,
+            "base": self.base_deploy,
+            "options": self.options.as_dict(),
+            "steps": [[s.phase, s.object, s.what, list(s.statements)] for s in self.steps],
+            "problems": [[p.name, p.message] for p in self.problems],
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def counts(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for c in self.changes:
+            found[c.action.value] = found.get(c.action.value, 0) + 1
+        return found
+
+
+RowCounter = Callable[[str], int | None]
+
+
+def _drop_kind(kind: str) -> str:
+    return {MV: "MATERIALIZED VIEW", VIEW: "VIEW", TABLE: "TABLE", SOURCE: "SOURCE"}.get(
+        kind, kind.upper()
+    )
+
+
+class _Planner:
+    def __init__(
+        self,
+        want: Desired,
+        catalog: Catalog,
+        journal: JournalState,
+        adapter: Adapter,
+        options: Options,
+        count_rows: RowCounter,
+    ) -> None:
+        self.want = want
+        self.catalog = catalog
+        self.journal = journal
+        self.adapter = adapter
+        self.options = options
+        self.count_rows = count_rows
+        self.pipeline = want.pipeline.name
+        self.changes: list[Change] = []
+        self.steps: dict[Phase, list[Step]] = {phase: [] for phase in Phase}
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        # physical objects of ours (journal) in this schema, whatever their pipeline
+        self.ours = {k: v for k, v in journal.objects.items()}
+        self.keep: set[str] = set()  # physical names the pipeline still uses
+        self.retire: dict[str, str] = {}  # physical name -> the pipeline name it served
+        self.adopted_legacy: dict[str, str] = {}
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def sql(self, trees: Iterable[exp.Expr]) -> tuple[str, ...]:
+        return tuple(self.adapter.text(t) for t in trees)
+
+    def step(self, phase: Phase, obj: str, what: str, trees: Iterable[exp.Expr], **kw: Any) -> None:
+        self.steps[phase].append(Step(phase, obj, what, self.sql(trees), **kw))
+
+    def problem(self, name: str, action: Action, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(name, action, message, hint))
+
+    def is_ours(self, name: str) -> bool:
+        return name in self.ours
+
+    # -- tables -------------------------------------------------------------------------
+
+    def table(self, o: DesiredObject) -> None:
+        assert o.table is not None
+        rel = self.catalog.get(o.name)
+        record = self.ours.get(o.name)
+        event = ObjectEvent(
+            o.name,
+            o.name,
+            o.kind,
+            LIVE,
+            o.table.identity,
+            o.generation,
+            json.dumps(dict(o.table.identity_parts)),
+        )
+        self.keep.add(o.name)
+        if rel is None:
+            detail = ""
+            if record is not None:
+                detail = "dropped outside ecomdsl: created again, empty"
+                self.warnings.append(f"{o.name}: {detail}")
+            self.changes.append(Change(o.name, o.kind, Action.CREATE, detail, o.name))
+            self.step(Phase.TABLES, o.name, f"create {o.kind}", o.build, after=(event,))
+            return
+        if rel.kind not in (TABLE, SOURCE):
+            self.changes.append(
+                Change(o.name, o.kind, Action.BLOCKED, f"a {rel.kind} has its name")
+            )
+            self.problem(
+                o.name,
+                Action.BLOCKED,
+                f"a {rel.kind} named {o.name!r} exists in schema {self.catalog.schema!r} "
+                f"where the pipeline has a {o.kind}",
+                "drop or rename it, or deploy to another --schema",
+            )
+            return
+        adopt_step = False
+        if record is None:
+            if not self.options.adopt:
+                self.changes.append(
+                    Change(o.name, o.kind, Action.BLOCKED, "exists, not managed by ecomdsl")
+                )
+                self.problem(
+                    o.name,
+                    Action.BLOCKED,
+                    f"a table named {o.name!r} exists in schema {self.catalog.schema!r} and "
+                    "was not created by ecomdsl",
+                    "--adopt takes it over as it is (its rows are kept), or deploy to another "
+                    "--schema",
+                )
+                return
+            adopt_step = True
+        live = self.catalog.columns.get(o.name, ())
+        added, destructive = _column_diff(live, o.table)
+        if record is not None and record.fingerprint and record.fingerprint != o.table.identity:
+            destructive.extend(_identity_diff(record.detail, o.table))
+        if destructive:
+            rows = self.count_rows(o.name)
+            at_stake = f"{rows:,} row(s)" if rows is not None else "its rows"
+            detail = "; ".join(destructive)
+            self.changes.append(Change(o.name, o.kind, Action.DESTRUCTIVE, detail, o.name))
+            allowed = o.name in self.options.allow_destructive
+            self.problem(
+                o.name,
+                Action.DESTRUCTIVE,
+                f"{o.kind} {o.name!r} cannot change in place ({detail}); recreating it "
+                f"would lose {at_stake}",
+                (
+                    "recreating a table is not supported by this version of ecomdsl: "
+                    "migrate it by hand (create, copy, swap), then run apply again"
+                    if allowed
+                    else "keep the table's definition, or migrate it by hand; "
+                    "--allow-destructive does not drop data silently"
+                ),
+            )
+            return
+        trees = [add_column(o.name, c.copy()) for c in added]
+        if adopt_step:
+            self.changes.append(
+                Change(o.name, o.kind, Action.ADOPT, "taken over as it is, rows kept", o.name)
+            )
+            self.step(Phase.TABLES, o.name, "adopt", trees, after=(event,))
+            return
+        if added:
+            names = ", ".join(c.name for c in added)
+            self.changes.append(
+                Change(o.name, o.kind, Action.IN_PLACE, f"add column {names}", o.name)
+            )
+            self.step(Phase.TABLES, o.name, "add column", trees, after=(event,))
+            return
+        self.changes.append(Change(o.name, o.kind, Action.UNCHANGED, "", o.name))
+
+    # -- views and materialized views ------------------------------------------------------
+
+    def view(self, o: DesiredObject, rebuilt: dict[str, str]) -> None:
+        name, phys = o.name, o.physical
+        self.keep.update({phys, name})
+        facade_rel = self.catalog.get(name)
+        facade_record = self.ours.get(name)
+        if facade_rel is not None and facade_record is None:
+            if not self.options.adopt or facade_rel.kind not in (VIEW, MV):
+                self.changes.append(
+                    Change(name, o.kind, Action.BLOCKED, f"a {facade_rel.kind} has its name")
+                )
+                self.problem(
+                    name,
+                    Action.BLOCKED,
+                    f"a {facade_rel.kind} named {name!r} exists in schema "
+                    f"{self.catalog.schema!r} and was not created by ecomdsl",
+                    "--adopt renames it to "
+                    f"{name}__ecd_legacy and puts the pipeline's {o.kind} in its place "
+                    "(readers see the name missing for a moment); or drop it",
+                )
+                return
+            legacy = f"{name}__ecd_legacy"
+            self.step(
+                Phase.SETUP,
+                name,
+                "adopt: rename",
+                [rename(_drop_kind(facade_rel.kind), name, legacy)],
+                after=(ObjectEvent(name, legacy, facade_rel.kind, BUILT),),
+            )
+            self.retire[legacy] = name
+            self.adopted_legacy[legacy] = facade_rel.kind
+            facade_rel = None
+        phys_rel = self.catalog.get(phys)
+        current = None
+        if facade_rel is not None:
+            reads = self.catalog.reads_names(name)
+            current = next(iter(sorted(reads))) if len(reads) == 1 else None
+        built = ObjectEvent(name, phys, o.kind, BUILT, o.fingerprint)
+        live = (
+            ObjectEvent(name, phys, o.kind, LIVE, o.fingerprint),
+            ObjectEvent(name, name, FACADE, LIVE),
+        )
+        if phys_rel is None:
+            self.step(
+                Phase.BUILD,
+                name,
+                f"build {o.kind}",
+                o.build,
+                before=(ObjectEvent(name, phys, o.kind, BUILDING, o.fingerprint),),
+                after=(built,),
+                wait_for=phys if o.materialized else None,
+            )
+        elif phys_rel.kind != o.kind:
+            self.problem(
+                name,
+                Action.BLOCKED,
+                f"{phys!r} exists as a {phys_rel.kind}, expected a {o.kind}",
+                "it was made outside ecomdsl: drop it",
+            )
+        elif not phys_rel.ready:
+            self.step(
+                Phase.BUILD,
+                name,
+                "finish build",
+                self.adapter.finish_build(phys),
+                after=(built,),
+                wait_for=phys,
+            )
+        if facade_rel is None:
+            self.step(Phase.SWITCH, name, "create facade", [facade(name, phys)], after=live)
+        elif current != phys:
+            outside = [d for d in self.catalog.readers(name) if not self._ours_dependent(d)]
+            if outside:
+                shown = ", ".join(d.display() for d in outside)
+                self.problem(
+                    name,
+                    Action.BLOCKED,
+                    f"{shown} read(s) {name!r}, which this deploy switches to a new version: "
+                    "it would keep reading the old one",
+                    f"drop {shown} before the apply and create it again after",
+                )
+            self.step(
+                Phase.SWITCH,
+                name,
+                "switch facade",
+                self.adapter.switch(name, phys),
+                transaction=self.adapter.TRANSACTIONAL_DDL,
+                after=live,
+            )
+            if current is not None:
+                self.retire[current] = name
+        elif phys_rel is not None and (facade_record is None or facade_record.state != LIVE):
+            # the facade is right; make the journal say so
+            self.steps[Phase.SWITCH].append(Step(Phase.SWITCH, name, "record", (), after=live))
+        # what the user sees
+        if facade_rel is None and current is None:
+            action, detail = Action.CREATE, ""
+            if phys_rel is not None:
+                detail = "resumes an interrupted build"
+            self.changes.append(Change(name, o.kind, action, detail, phys))
+        elif current == phys:
+            self.changes.append(
+                Change(name, o.kind, Action.UNCHANGED, "", phys)
+                if phys_rel is not None and phys_rel.ready
+                else Change(name, o.kind, Action.REBUILD, "finishes an interrupted build", phys)
+            )
+        else:
+            old = self.ours.get(current) if current else None
+            if old is not None and old.fingerprint != o.fingerprint:
+                reason = "definition changed"
+            else:
+                moved = [r for r in o.reads if r in rebuilt]
+                reason = (
+                    "reads " + ", ".join(moved) + ", rebuilt" if moved else "definition changed"
+                )
+            rebuilt[name] = reason
+            self.changes.append(Change(name, o.kind, Action.REBUILD, reason, phys, current))
+        if facade_rel is None or current != phys:
+            rebuilt.setdefault(name, "new")
+
+    def _ours_dependent(self, d: Any) -> bool:
+        return d.schema == self.catalog.schema and (
+            d.name in self.ours
+            or d.name in self.keep
+            or d.name.endswith(("__ecd_next", "__ecd_prev"))
+        )
+
+    # -- retirement ---------------------------------------------------------------------
+
+    def gone(self) -> None:
+        """Objects of this pipeline that the pipeline no longer has, and leftovers."""
+        wanted = {o.name for o in self.want.objects}
+        for phys, record in sorted(self.ours.items()):
+            if record.pipeline != self.pipeline or phys in self.keep:
+                continue
+            if phys in self.retire:
+                continue
+            if record.logical_name in wanted:
+                # an old version or an interrupted build of an object the pipeline has
+                if record.kind in (TABLE, SOURCE):
+                    continue
+                self.retire[phys] = record.logical_name
+                continue
+            # the pipeline no longer has it
+            if record.kind in (TABLE, SOURCE):
+                self._gone_table(record.logical_name, record.kind)
+                continue
+            if not self.options.prune:
+                continue
+            self.retire[phys] = record.logical_name
+        gone_names = sorted(
+            {r.logical_name for r in self.ours.values() if r.pipeline == self.pipeline} - wanted
+        )
+        for name in gone_names:
+            kinds = {r.kind for r in self.ours.values() if r.logical_name == name} - {FACADE}
+            kind = next(iter(sorted(kinds)), "view")
+            if kind in (TABLE, SOURCE):
+                continue
+            if self.options.prune:
+                self.changes.append(Change(name, kind, Action.RETIRE, "gone from the pipeline"))
+            else:
+                self.changes.append(
+                    Change(
+                        name, kind, Action.RETIRE, "gone from the pipeline: kept (--prune drops it)"
+                    )
+                )
+                self.warnings.append(f"{name}: gone from the pipeline, kept; `--prune` drops it")
+        # leftovers of an interrupted facade switch
+        for rel in self.catalog.relations.values():
+            for suffix in ("__ecd_next", "__ecd_prev"):
+                base = rel.name.removesuffix(suffix)
+                if rel.name.endswith(suffix) and base in self.ours and rel.kind == VIEW:
+                    self.retire[rel.name] = base
+
+    def _gone_table(self, name: str, kind: str) -> None:
+        if not self.options.prune:
+            self.changes.append(
+                Change(name, kind, Action.RETIRE, "gone from the pipeline: kept (--prune drops it)")
+            )
+            self.warnings.append(f"{name}: gone from the pipeline, kept; `--prune` drops it")
+            return
+        if self.catalog.get(name) is None:
+            self.steps[Phase.RETIRE].append(
+                Step(
+                    Phase.RETIRE,
+                    name,
+                    "forget",
+                    (),
+                    after=(ObjectEvent(name, name, kind, DROPPED),),
+                )
+            )
+            return
+        rows = self.count_rows(name)
+        at_stake = f"{rows:,} row(s)" if rows is not None else "its rows"
+        if name not in self.options.allow_destructive:
+            self.changes.append(Change(name, kind, Action.DESTRUCTIVE, f"drop: loses {at_stake}"))
+            self.problem(
+                name,
+                Action.DESTRUCTIVE,
+                f"{kind} {name!r} is gone from the pipeline; dropping it loses {at_stake}",
+                f"--allow-destructive {name} drops it; without --prune it is kept",
+            )
+            return
+        self.changes.append(Change(name, kind, Action.RETIRE, f"drop: loses {at_stake}"))
+        self.retire[name] = name
+
+    def retire_steps(self) -> None:
+        """Drop what is retired, dependents first; refuse if something else reads it."""
+        present = {p: n for p, n in self.retire.items() if self.catalog.get(p) is not None}
+        for phys, name in sorted(self.retire.items()):
+            if phys not in present and phys in self.ours:
+                record = self.ours[phys]
+                self.steps[Phase.RETIRE].append(
+                    Step(
+                        Phase.RETIRE,
+                        name,
+                        "forget",
+                        (),
+                        after=(ObjectEvent(name, phys, record.kind, DROPPED),),
+                    )
+                )
+        # facades of pruned objects are retired with their physical objects
+        wanted = {o.name for o in self.want.objects}
+        for phys, name in list(present.items()):
+            if (
+                name not in wanted
+                and phys != name
+                and self.catalog.get(name) is not None
+                and name in self.ours
+            ):
+                present[name] = name
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph.add_nodes_from(sorted(present))
+        for phys in present:
+            for reader in self.catalog.readers(phys):
+                if reader.schema == self.catalog.schema and reader.name in present:
+                    graph.add_edge(reader.name, phys)  # drop the reader first
+        blocked: set[str] = set()
+        schema = self.catalog.schema
+        for phys in nx.lexicographical_topological_sort(graph, key=str):
+            readers = self.catalog.readers(phys)
+            # our own objects that stay read only the new versions once the apply is done
+            outside = [
+                d
+                for d in readers
+                if not (d.schema == schema and (d.name in present or d.name in self.keep))
+            ]
+            if outside or any(d.schema == schema and d.name in blocked for d in readers):
+                blocked.add(phys)
+                if outside:
+                    shown = ", ".join(d.display() for d in outside)
+                    self.problem(
+                        present[phys],
+                        Action.BLOCKED,
+                        f"{phys!r} is to be dropped, but {shown} read(s) it and is not "
+                        "managed by ecomdsl",
+                        "drop the reader first (ecomdsl never drops what it does not manage)",
+                    )
+                continue
+            rel = self.catalog.get(phys)
+            assert rel is not None
+            found = self.ours.get(phys)
+            kind = found.kind if found else rel.kind
+            self.steps[Phase.RETIRE].append(
+                Step(
+                    Phase.RETIRE,
+                    present[phys],
+                    "drop",
+                    self.sql([drop(phys, _drop_kind(rel.kind))]),
+                    after=(ObjectEvent(present[phys], phys, kind, DROPPED),)
+                    if found is not None or phys in self.adopted_legacy
+                    else (),
+                )
+            )
+
+    # -- all ----------------------------------------------------------------------------
+
+    def run(self) -> Plan:
+        rebuilt: dict[str, str] = {}
+        for o in self.want.objects:
+            if o.table is not None:
+                self.table(o)
+            else:
+                self.view(o, rebuilt)
+        self.gone()
+        self.retire_steps()
+        steps = tuple(s for phase in Phase for s in self.steps[phase])
+        return Plan(
+            self.pipeline,
+            self.adapter.engine,
+            self.catalog.schema,
+            tuple(self.changes),
+            steps,
+            tuple(self.problems),
+            tuple(self.warnings),
+            self.catalog.digest(),
+            self.journal.last_finished,
+            self.options,
+        )
+
+
+def make_plan(
+    want: Desired,
+    catalog: Catalog,
+    journal: JournalState,
+    adapter: Adapter,
+    options: Options | None = None,
+    count_rows: RowCounter | None = None,
+) -> Plan:
+    """The plan that brings the catalog to the pipeline (pure: no database access)."""
+    return _Planner(
+        want, catalog, journal, adapter, options or Options(), count_rows or (lambda _: None)
+    ).run()
+
+
+def _same_type(live: str, want: exp.DataType) -> bool:
+    try:
+        parsed = exp.DataType.build(live, dialect="postgres")
+    except Exception:  # an engine type sqlglot does not know: compare the text
+        return live.lower() == want.sql("postgres").lower()
+    if parsed.this != want.this:
+        return False
+    return not (parsed.expressions and want.expressions) or parsed == want
+
+
+def _column_diff(
+    live: tuple[tuple[str, str], ...], spec: TableSpec
+) -> tuple[list[exp.ColumnDef], list[str]]:
+    """Columns to add at the end, and every change that cannot be made in place."""
+    want = list(spec.columns)
+    problems: list[str] = []
+    want_names = [n for n, _ in want]
+    live_names = [n for n, _ in live]
+    removed = [n for n in live_names if n not in want_names]
+    if removed:
+        problems.append("column(s) removed: " + ", ".join(removed))
+    for name, type_text in live:
+        target = dict(want).get(name)
+        if target is not None and not _same_type(type_text, target):
+            problems.append(f"column {name}: type {type_text} -> {target.sql('postgres').lower()}")
+    kept = [n for n in want_names if n in live_names]
+    if not removed and kept != live_names[: len(kept)]:
+        problems.append("columns reordered")
+    if problems:
+        return [], problems
+    if want_names[: len(live_names)] != live_names:
+        return [], ["new columns must come after the existing ones (RisingWave adds at the end)"]
+    added = [spec.column_defs[i] for i in range(len(live_names), len(want_names))]
+    return added, []
+
+
+def _identity_diff(recorded: str | None, spec: TableSpec) -> list[str]:
+    before: dict[str, str] = json.loads(recorded) if recorded else {}
+    found = []
+    for what, value in spec.identity_parts:
+        old = before.get(what)
+        if old is not None and old != value:
+            found.append(f"{what}: {old} -> {value}")
+    return found or ["its key, append-only, conflict rule, watermark or connector changed"]
