@@ -31,6 +31,7 @@ _PG_KIND = {"r": TABLE, "p": TABLE, "v": VIEW, "m": MV, "f": SOURCE}
 
 QUERIES: dict[str, dict[str, str]] = {
     "postgres": {
+        "schema": "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname = %(schema)s",
         "relations": """
             SELECT c.oid::bigint, c.relname::text, c.relkind::text,
                    COALESCE(m.ispopulated, true)
@@ -65,6 +66,7 @@ QUERIES: dict[str, dict[str, str]] = {
             ORDER BY c.relname, a.attnum""",
     },
     "risingwave": {
+        "schema": "SELECT count(*) FROM rw_catalog.rw_schemas WHERE name = %(schema)s",
         "relations": """
             SELECT r.id::bigint, r.name, r.relation_type,
                    r.id NOT IN (SELECT ddl_id FROM rw_catalog.rw_ddl_progress)
@@ -124,6 +126,7 @@ class Catalog:
     reads: dict[int, frozenset[int]]  # oid -> oids (of the schema) it reads
     dependents: dict[int, tuple[Dependent, ...]]  # oid -> objects anywhere reading it
     columns: dict[str, tuple[tuple[str, str], ...]]  # table -> (column, type) in order
+    exists: bool = True  # the schema itself
     names: dict[int, str] = attrs.field(init=False)
 
     @names.default
@@ -154,6 +157,7 @@ class Catalog:
                 (n, sorted(d.display() for d in self.readers(n))) for n in self.relations
             ),
             "columns": sorted(self.columns.items()),
+            "exists": self.exists,
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -162,6 +166,9 @@ def read_catalog(conn: psycopg.Connection[Any], adapter: Adapter, schema: str) -
     """The target schema's relations, edges and table columns (three queries)."""
     queries = QUERIES[adapter.engine]
     params = {"schema": schema}
+    found = conn.execute(queries["schema"], params).fetchone()
+    if not (found and found[0]):
+        return Catalog(schema, {}, {}, {}, {}, exists=False)
     relations: dict[str, Relation] = {}
     for oid, name, kind, ready in conn.execute(queries["relations"], params).fetchall():
         relations[name] = Relation(int(oid), name, _PG_KIND.get(kind, kind), bool(ready))

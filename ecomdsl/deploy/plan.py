@@ -26,6 +26,7 @@ from ecomdsl.deploy.adapters import Adapter, add_column, drop, rename
 from ecomdsl.deploy.catalog import MV, SOURCE, TABLE, VIEW, Catalog
 from ecomdsl.deploy.desired import Desired, DesiredObject, TableSpec, facade
 from ecomdsl.deploy.state import BUILDING, BUILT, DROPPED, FACADE, LIVE, JournalState
+from ecomdsl.sql.dialect import identifier
 
 PLAN_FORMAT = 1
 
@@ -572,6 +573,11 @@ class _Planner:
 
     def run(self) -> Plan:
         rebuilt: dict[str, str] = {}
+        if not self.catalog.exists and self.want.objects:
+            schema = exp.Create(
+                this=exp.Table(this=identifier(self.catalog.schema)), kind="SCHEMA", exists=True
+            )
+            self.step(Phase.SETUP, self.catalog.schema, "create schema", [schema])
         for o in self.want.objects:
             if o.table is not None:
                 self.table(o)
