@@ -102,12 +102,14 @@ class Options:
     prune: bool = False
     adopt: bool = False
     allow_destructive: tuple[str, ...] = ()
+    keep_tables: bool = False  # destroy: tables gone from the pipeline stay, silently
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "prune": self.prune,
             "adopt": self.adopt,
             "allow_destructive": list(self.allow_destructive),
+            "keep_tables": self.keep_tables,
         }
 
 
@@ -469,6 +471,11 @@ class _Planner:
                     self.retire[rel.name] = base
 
     def _gone_table(self, name: str, kind: str) -> None:
+        if self.options.keep_tables:
+            self.changes.append(
+                Change(name, kind, Action.UNCHANGED, "kept (--include-tables drops it)")
+            )
+            return
         if not self.options.prune:
             self.changes.append(
                 Change(name, kind, Action.RETIRE, "gone from the pipeline: kept (--prune drops it)")

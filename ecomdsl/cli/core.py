@@ -1,4 +1,4 @@
-"""The `ecomdsl` command line: thin; each command is one call into the core."""
+"""The `ecomdsl` command line (authoring commands): thin; each command is one call into the core."""
 
 from __future__ import annotations
 
@@ -20,7 +20,8 @@ app = typer.Typer(
         "them (types, columns, RisingWave's rules) and writes their SQL to generated/<pipeline>/ "
         "for review; `ecomdsl check` fails when that SQL is stale; `ecomdsl run` previews the "
         "views on embedded DuckDB; `ecomdsl lint` and `ecomdsl explain` show what RisingWave "
-        "would reject or pay for."
+        "would reject or pay for; `ecomdsl plan` shows what `ecomdsl apply` would change on a "
+        "database, and `ecomdsl apply` deploys it (docs/deploy.md)."
     ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -320,7 +321,3 @@ def _shown(path: Path, root: Path) -> str:
 def main() -> None:
     """Console entry point."""
     app(prog_name="ecomdsl")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

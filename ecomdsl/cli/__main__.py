@@ -1,0 +1,5 @@
+"""``python -m ecomdsl.cli``."""
+
+from ecomdsl.cli import main
+
+main()
