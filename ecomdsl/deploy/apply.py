@@ -246,11 +246,11 @@ def run_steps(
     )
     total = len(plan.steps)
     for index, step in enumerate(plan.steps, start=1):
-        if fault is not None:
-            fault(index, step, conn)
         progress.start(index, total, step)
         t0 = time.perf_counter()
         try:
+            if fault is not None:  # tests: a failure at this step boundary
+                fault(index, step, conn)
             for ev in step.before:
                 _object_row(session, plan, ev)
             journal.append(
@@ -352,8 +352,10 @@ def _server_message(err: psycopg.Error) -> str:
     """The server's own words (primary message and SQLSTATE), or what broke the link."""
     lines = str(err).strip().splitlines()
     first = lines[0].strip() if lines else type(err).__name__
-    if isinstance(err, psycopg.OperationalError) and not err.sqlstate:
-        return f"the connection was lost: {first}"
+    code = err.sqlstate or ""
+    if isinstance(err, psycopg.OperationalError) and (not code or code[:2] in ("08", "57")):
+        # no SQLSTATE: the socket closed; class 08/57: the server ended the session
+        return f"the connection was lost: {first}" + (f" [{code}]" if code else "")
     diag = getattr(err, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag is not None else None
     code = f" [{err.sqlstate}]" if err.sqlstate else ""

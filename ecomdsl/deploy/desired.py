@@ -172,7 +172,8 @@ def desired(
         phys = physical_name(d.name, digest)
         identity[d.name] = f"{d.kind}:{phys}"
         physical[d.name] = phys
-        emitter = Emitter(names={r: physical[r] for r in d.reads} | {d.name: phys})
+        renamed = {r: physical[r] for r in d.reads if physical[r] != r}
+        emitter = Emitter(names=renamed | {d.name: phys})
         create = emitter.create(d)
         if adapter.engine == "postgres":
             create = lower_view(

@@ -318,6 +318,16 @@ class _Planner:
                 )
                 return
             legacy = f"{name}__ecd_legacy"
+            readers = self.catalog.readers(name)
+            if readers:
+                shown = ", ".join(d.display() for d in readers)
+                self.problem(
+                    name,
+                    Action.BLOCKED,
+                    f"{shown} read(s) the {facade_rel.kind} {name!r} that --adopt replaces: "
+                    "it would keep reading the old object",
+                    f"drop {shown} first and create it again after the apply",
+                )
             self.step(
                 Phase.SETUP,
                 name,
@@ -325,7 +335,6 @@ class _Planner:
                 [rename(_drop_kind(facade_rel.kind), name, legacy)],
                 after=(ObjectEvent(name, legacy, facade_rel.kind, BUILT),),
             )
-            self.retire[legacy] = name
             self.adopted_legacy[legacy] = facade_rel.kind
             facade_rel = None
         phys_rel = self.catalog.get(phys)
@@ -578,6 +587,20 @@ class _Planner:
 
     # -- all ----------------------------------------------------------------------------
 
+    def legacy_steps(self) -> None:
+        """Objects renamed by --adopt: dropped once the pipeline's version is in place."""
+        for legacy, kind in sorted(self.adopted_legacy.items()):
+            name = legacy.removesuffix("__ecd_legacy")
+            self.steps[Phase.RETIRE].append(
+                Step(
+                    Phase.RETIRE,
+                    name,
+                    "drop adopted",
+                    self.sql([drop(legacy, _drop_kind(kind))]),
+                    after=(ObjectEvent(name, legacy, kind, DROPPED),),
+                )
+            )
+
     def run(self) -> Plan:
         rebuilt: dict[str, str] = {}
         if not self.catalog.exists and self.want.objects:
@@ -592,6 +615,7 @@ class _Planner:
                 self.view(o, rebuilt)
         self.gone()
         self.retire_steps()
+        self.legacy_steps()
         steps = tuple(s for phase in Phase for s in self.steps[phase])
         return Plan(
             self.pipeline,

@@ -1,0 +1,136 @@
+"""Shared pieces of the deploy tests: a small pipeline with variants, targets, snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from ecomdsl import MaterializedView, Pipeline, Stream, Table, Tumble, View, col, count, sum_
+from ecomdsl.deploy.apply import ApplyResult, Session, apply
+from ecomdsl.deploy.plan import Options, Plan
+from ecomdsl.deploy.target import Target
+from ecomdsl.model import ir
+from ecomdsl.model.build import resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+T0 = dt.datetime(2026, 1, 1, 10, 0)
+
+
+def shop(
+    *,
+    window: str = "1 hour",
+    extra_column: bool = False,
+    amount_type: str = "numeric",
+    with_status_view: bool = True,
+    watermark: str = "2 minutes",
+) -> ir.ResolvedPipeline:
+    """orders (stream) -> paid (view) -> revenue (MV, tumbling windows) -> big_windows (MV);
+    orders -> by_status (MV); customers (table). Variants change one thing each."""
+    columns = {"order_id": "varchar", "amount": amount_type, "status": "varchar", "ts": "timestamp"}
+    if extra_column:
+        columns["note"] = "varchar"
+    orders = Stream("orders", columns, event_time="ts", watermark=watermark)
+    customers = Table(
+        "customers", {"customer_id": "varchar", "name": "varchar"}, primary_key="customer_id"
+    )
+    paid = View("paid", orders.where(col("status") == "paid"))
+    revenue = MaterializedView(
+        "revenue",
+        Tumble(paid, "ts", size=window)
+        .group_by("window_start", "window_end")
+        .agg(n=count(), total=sum_(col("amount"))),
+    )
+    big = MaterializedView("big_windows", revenue.where(col("n") >= 1))
+    objects: list[Any] = [orders, customers, paid, revenue, big]
+    if with_status_view:
+        objects.append(MaterializedView("by_status", orders.group_by("status").agg(n=count())))
+
+    def data() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        yield (
+            "customers",
+            [{"customer_id": "c1", "name": "Ann"}, {"customer_id": "c2", "name": "Bo"}],
+        )
+        yield (
+            "orders",
+            [
+                {
+                    "order_id": f"o{i}",
+                    "amount": 10 + i,
+                    "status": "paid" if i % 3 else "new",
+                    "ts": T0 + dt.timedelta(minutes=7 * i),
+                }
+                for i in range(30)
+            ],
+        )
+
+    return resolve(Pipeline("shop", objects=objects, test_data=data))
+
+
+def new_target(dsn: str) -> Target:
+    tag = secrets.token_hex(5)
+    return Target(dsn, schema=f"d_{tag}", state_schema=f"s_{tag}")
+
+
+def drop_target(dsn: str, target: Target) -> None:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        for schema in (target.schema, target.state_schema):
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
+
+
+def plan_of(target: Target, pipeline: ir.ResolvedPipeline, options: Options | None = None) -> Plan:
+    with Session(target, purpose="plan") as session:
+        return session.plan(pipeline, options or Options())
+
+
+def deploy(
+    target: Target, pipeline: ir.ResolvedPipeline, options: Options | None = None, **kw: Any
+) -> ApplyResult:
+    with Session(target) as session:
+        return apply(session, pipeline, options or Options(), root=ROOT, **kw)
+
+
+def load_data(target: Target, pipeline: ir.ResolvedPipeline) -> None:
+    from ecomdsl.deploy.data import load_test_data
+    from ecomdsl.deploy.desired import desired
+
+    with Session(target) as session:
+        load_test_data(session.conn, session.adapter, desired(pipeline, session.adapter))
+
+
+def query(target: Target, text: str, *params: Any) -> list[tuple[Any, ...]]:
+    with psycopg.connect(target.dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(target.schema)))
+        cursor = conn.execute(text.encode(), params or None)
+        return [tuple(r) for r in cursor.fetchall()] if cursor.description else []
+
+
+def catalog_snapshot(target: Target) -> list[tuple[str, str, str]]:
+    """(name, relkind, what it reads) for every relation of the schema."""
+    rows = query(
+        target,
+        """
+        SELECT c.relname::text, c.relkind::text, COALESCE((
+            SELECT string_agg(DISTINCT rc.relname::text, ',' ORDER BY rc.relname::text)
+            FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+            JOIN pg_class rc ON rc.oid = d.refobjid
+            WHERE r.ev_class = c.oid AND d.refobjid <> c.oid AND d.classid = 'pg_rewrite'::regclass
+              AND d.refclassid = 'pg_class'::regclass), '')
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = %s AND c.relkind IN ('r', 'v', 'm') ORDER BY 1
+        """,
+        target.schema,
+    )
+    return [(str(a), str(b), str(c)) for a, b, c in rows]
+
+
+def journal_snapshot(target: Target) -> dict[str, tuple[str, str, str]]:
+    """physical name -> (pipeline name, kind, latest state) from the journal."""
+    with Session(target, purpose="plan") as session:
+        state = session.journal.read()
+    return {k: (v.logical_name, v.kind, v.state) for k, v in state.objects.items()}

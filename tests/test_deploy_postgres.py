@@ -1,0 +1,387 @@
+"""Deploy scenarios against a real PostgreSQL server (never skipped under CI=true)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+
+from ecomdsl.compiler import resolve_paths
+from ecomdsl.deploy.apply import Session, apply, locked
+from ecomdsl.deploy.destroy import destroy
+from ecomdsl.deploy.errors import DeployError, LockBusy, StalePlan, StepFailed
+from ecomdsl.deploy.plan import Action, Options, Step
+from ecomdsl.deploy.target import Target
+from ecomdsl.engines.postgres_engine import PostgresEngine
+from ecomdsl.engines.runner import run as run_pipeline
+from ecomdsl.engines.runner import sort_key
+from tests.deploy_helpers import (
+    ROOT,
+    catalog_snapshot,
+    deploy,
+    drop_target,
+    journal_snapshot,
+    load_data,
+    new_target,
+    plan_of,
+    query,
+    shop,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def target(pg_dsn: str) -> Iterator[Target]:
+    t = new_target(pg_dsn)
+    yield t
+    drop_target(pg_dsn, t)
+
+
+def actions(plan: Any) -> dict[str, str]:
+    return {c.name: c.action.value for c in plan.changes}
+
+
+# -- first deploy, no-op --------------------------------------------------------------------
+
+
+def test_first_apply_of_the_seed_creates_everything_and_views_hold_the_run_rows(
+    target: Target, pg_dsn: str
+) -> None:
+    seed = resolve_paths([ROOT / "pipelines"], ROOT)[0]
+    result = deploy(target, seed)
+    assert result.executed == len(result.plan.steps) > 0
+    assert set(actions(result.plan).values()) == {"create"}
+    load_data(target, seed)
+    with PostgresEngine(pg_dsn) as engine:
+        expected = run_pipeline(seed, engine)
+    for name, view in expected.views.items():
+        rows = sorted(query(target, f"SELECT * FROM {name}"), key=sort_key)
+        assert rows == list(view.rows), name
+        assert rows, f"{name} is empty"
+
+
+def test_second_plan_is_empty_and_second_apply_changes_nothing(target: Target) -> None:
+    deploy(target, shop())
+    before = (
+        catalog_snapshot(target),
+        query(target, "SELECT count(*) FROM " + target.state_schema + ".steps"),
+    )
+    plan = plan_of(target, shop())
+    assert not plan.pending and not plan.problems
+    assert set(actions(plan).values()) == {"unchanged"}
+    result = deploy(target, shop())
+    assert result.executed == 0
+    after = (
+        catalog_snapshot(target),
+        query(target, "SELECT count(*) FROM " + target.state_schema + ".steps"),
+    )
+    assert after == before
+
+
+# -- changes ---------------------------------------------------------------------------------
+
+
+def test_changed_view_rebuilds_it_and_its_dependents_while_readers_never_fail(
+    target: Target,
+) -> None:
+    deploy(target, shop())
+    load_data(target, shop())
+    plan = plan_of(target, shop(window="30 minutes"))
+    assert actions(plan) == {
+        "orders": "unchanged",
+        "customers": "unchanged",
+        "paid": "unchanged",
+        "revenue": "rebuild",
+        "big_windows": "rebuild",
+        "by_status": "unchanged",
+    }
+    details = {c.name: c.detail for c in plan.changes}
+    assert details["revenue"] == "definition changed"
+    assert details["big_windows"] == "reads revenue, rebuilt"
+    seen: list[Any] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        with psycopg.connect(target.dsn, autocommit=True) as conn:
+            while not stop.is_set():
+                for view in ("revenue", "big_windows"):
+                    try:
+                        row = conn.execute(
+                            f"SELECT count(*) FROM {target.schema}.{view}"
+                        ).fetchone()
+                        seen.append(row[0] if row else None)
+                    except psycopg.Error as err:  # pragma: no cover - the failure we test for
+                        seen.append(err)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        time.sleep(0.05)
+        result = deploy(target, shop(window="30 minutes"))
+        time.sleep(0.05)
+    finally:
+        stop.set()
+        thread.join()
+    assert result.executed > 0
+    assert len(seen) > 20
+    errors = [s for s in seen if not isinstance(s, int)]
+    assert errors == []
+    assert 0 not in seen
+    # the old versions are gone, the new ones are what the facades read
+    names = {n for n, _, _ in catalog_snapshot(target)}
+    old = {c.previous for c in plan.changes if c.previous}
+    assert old and not old & names
+    assert not plan_of(target, shop(window="30 minutes")).pending
+
+
+def test_removed_view_is_retired_only_with_prune(target: Target) -> None:
+    deploy(target, shop())
+    smaller = shop(with_status_view=False)
+    plan = plan_of(target, smaller)
+    assert actions(plan)["by_status"] == "retire"
+    assert "kept (--prune drops it)" in {c.name: c.detail for c in plan.changes}["by_status"]
+    assert not plan.pending
+    deploy(target, smaller)
+    assert "by_status" in {n for n, _, _ in catalog_snapshot(target)}
+    pruned = plan_of(target, smaller, Options(prune=True))
+    assert [s.what for s in pruned.steps] == ["drop", "drop"]
+    deploy(target, smaller, Options(prune=True))
+    names = {n for n, _, _ in catalog_snapshot(target)}
+    assert not any(n.startswith("by_status") for n in names)
+    assert not plan_of(target, smaller, Options(prune=True)).pending
+
+
+def test_adding_a_column_is_in_place_and_keeps_rows(target: Target) -> None:
+    deploy(target, shop())
+    load_data(target, shop())
+    plan = plan_of(target, shop(extra_column=True))
+    assert actions(plan)["orders"] == "in-place"
+    assert plan.steps[0].statements == ("ALTER TABLE orders\nADD COLUMN note VARCHAR",)
+    # paid selects every column of orders, so it (and what reads it) is rebuilt
+    assert {n for n, a in actions(plan).items() if a == "rebuild"} == {
+        "paid",
+        "revenue",
+        "big_windows",
+    }
+    deploy(target, shop(extra_column=True))
+    assert query(target, "SELECT count(*), count(note) FROM orders") == [(30, 0)]
+
+
+def test_data_losing_table_change_is_refused_naming_the_rows(target: Target) -> None:
+    deploy(target, shop())
+    load_data(target, shop())
+    changed = shop(amount_type="int")
+    plan = plan_of(target, changed)
+    assert actions(plan)["orders"] == "destructive"
+    [problem] = plan.problems
+    assert problem.name == "orders"
+    assert "column amount: type numeric -> int" in problem.message
+    assert "30 row(s)" in problem.message
+    with pytest.raises(DeployError, match="orders: destructive"):
+        deploy(target, changed)
+    watermark = plan_of(target, shop(watermark="5 minutes"))
+    assert [p.name for p in watermark.problems] == ["orders"]
+    assert "watermark: ts - 2 MINUTES -> ts - 5 MINUTES" in watermark.problems[0].message
+    assert query(target, "SELECT count(*) FROM orders") == [(30,)]
+
+
+def test_rows_inserted_into_tables_survive_every_apply(target: Target) -> None:
+    deploy(target, shop())
+    load_data(target, shop())
+    query(target, "INSERT INTO customers VALUES ('c9', 'Zed')")
+    for variant in (
+        shop(window="30 minutes"),
+        shop(window="30 minutes", extra_column=True),
+        shop(extra_column=True),
+        shop(extra_column=True, with_status_view=False),
+    ):
+        deploy(target, variant, Options(prune=True))
+        assert query(target, "SELECT count(*) FROM orders") == [(30,)]
+        assert query(target, "SELECT count(*) FROM customers") == [(3,)]
+
+
+# -- objects ecomdsl does not manage ---------------------------------------------------------
+
+
+def test_unmanaged_view_on_a_managed_mv_blocks_its_retirement(target: Target) -> None:
+    deploy(target, shop())
+    [old] = [n for n, kind, _ in catalog_snapshot(target) if n.startswith("revenue__")]
+    query(target, f"CREATE VIEW my_report AS SELECT * FROM {old}")
+    plan = plan_of(target, shop(window="30 minutes"))
+    blocked = [p for p in plan.problems if p.action is Action.BLOCKED]
+    assert len(blocked) == 1
+    assert f"{old!r} is to be dropped" in blocked[0].message
+    assert f"view {target.schema}.my_report" in blocked[0].message
+    with pytest.raises(DeployError, match="my_report"):
+        deploy(target, shop(window="30 minutes"))
+    assert old in {n for n, _, _ in catalog_snapshot(target)}
+    # a reader of a facade blocks switching it; of a pruned view, dropping it
+    query(target, "DROP VIEW my_report")
+    query(target, "CREATE VIEW status_report AS SELECT * FROM by_status")
+    plan = plan_of(target, shop(with_status_view=False), Options(prune=True))
+    assert any("status_report" in p.message for p in plan.problems)
+    plan = plan_of(target, shop(window="30 minutes"))
+    assert not plan.problems
+    query(target, "CREATE VIEW rev_report AS SELECT * FROM revenue")
+    plan = plan_of(target, shop(window="30 minutes"))
+    assert [p.name for p in plan.problems] == ["revenue"]
+    assert "rev_report" in plan.problems[0].message
+
+
+def test_unmanaged_object_with_a_pipeline_name_is_refused_unless_adopted(target: Target) -> None:
+    query(target, f"CREATE SCHEMA {target.schema}")
+    query(target, "CREATE TABLE customers (customer_id VARCHAR, name VARCHAR)")
+    query(target, "INSERT INTO customers VALUES ('c1', 'Ann')")
+    query(target, "CREATE MATERIALIZED VIEW revenue AS SELECT 1 AS n")
+    plan = plan_of(target, shop())
+    assert sorted(p.name for p in plan.problems) == ["customers", "revenue"]
+    assert actions(plan)["customers"] == "blocked"
+    with pytest.raises(DeployError, match="not created by ecomdsl"):
+        deploy(target, shop())
+    result = deploy(target, shop(), Options(adopt=True))
+    assert actions(result.plan)["customers"] == "adopt"
+    assert query(target, "SELECT count(*) FROM customers") == [(1,)]
+    names = {n for n, _, _ in catalog_snapshot(target)}
+    assert "revenue__ecd_legacy" not in names  # the adopted MV was replaced and dropped
+    assert not plan_of(target, shop()).pending
+
+
+def test_destroy_drops_only_what_ecomdsl_manages(target: Target) -> None:
+    deploy(target, shop())
+    query(target, "CREATE TABLE notes (x INT)")
+    query(target, "CREATE VIEW note_view AS SELECT * FROM notes")
+    with Session(target) as session:
+        result = destroy(session, shop(), include_tables=False, root=ROOT)
+    assert result.executed > 0
+    names = {n for n, _, _ in catalog_snapshot(target)}
+    assert names == {"orders", "customers", "notes", "note_view"}
+    with Session(target) as session:
+        destroy(session, shop(), include_tables=True, root=ROOT)
+    assert {n for n, _, _ in catalog_snapshot(target)} == {"notes", "note_view"}
+    assert journal_snapshot(target) == {}
+
+
+# -- failures, locks, stale plans ------------------------------------------------------------
+
+
+def _reject(at: int) -> Any:
+    def fault(index: int, step: Step, conn: psycopg.Connection[Any]) -> None:
+        if index == at:
+            conn.execute("SELECT ecomdsl_injected_fault()")  # the server rejects it
+
+    return fault
+
+
+def _kill(dsn: str, at: int) -> Any:
+    def fault(index: int, step: Step, conn: psycopg.Connection[Any]) -> None:
+        if index == at:
+            with psycopg.connect(dsn, autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+
+    return fault
+
+
+@pytest.mark.parametrize("mode", ["reject", "kill"])
+def test_a_failure_at_every_step_boundary_is_completed_by_a_rerun(pg_dsn: str, mode: str) -> None:
+    v1, v2 = shop(), shop(window="30 minutes", extra_column=True, with_status_view=False)
+    options = Options(prune=True)
+    reference = new_target(pg_dsn)
+    try:
+        deploy(reference, v1)
+        steps = deploy(reference, v2, options).plan.steps
+        expected = (catalog_snapshot(reference), journal_snapshot(reference))
+    finally:
+        drop_target(pg_dsn, reference)
+    assert len(steps) >= 5
+    for at in range(1, len(steps) + 1):
+        t = new_target(pg_dsn)
+        try:
+            deploy(t, v1)
+            fault = _reject(at) if mode == "reject" else _kill(pg_dsn, at)
+            with pytest.raises(StepFailed) as info:
+                deploy(t, v2, options, fault=fault)
+            message = str(info.value)
+            assert f"(step {at} of {len(steps)})" in message
+            assert ("ecomdsl_injected_fault" in message) == (mode == "reject")
+            assert ("connection was lost" in message) == (mode == "kill")
+            deploy(t, v2, options)
+            assert (catalog_snapshot(t), journal_snapshot(t)) == (
+                [(n.replace(t.schema, reference.schema), k, r) for n, k, r in expected[0]],
+                expected[1],
+            ), f"failure before step {at} ({mode})"
+            assert not plan_of(t, v2, options).pending
+        finally:
+            drop_target(pg_dsn, t)
+
+
+@pytest.mark.parametrize("kind", ["advisory", "view"])
+def test_two_applies_never_interleave_and_the_loser_names_the_holder(
+    target: Target, kind: str
+) -> None:
+    deploy(target, shop(), lock_kind=kind)
+    with Session(target) as holder, locked(holder, 0, kind):
+        with pytest.raises(LockBusy) as info, Session(target) as other:
+            apply(
+                other,
+                shop(window="30 minutes"),
+                Options(),
+                root=ROOT,
+                lock_kind=kind,
+                lock_timeout=0.3,
+            )
+        message = str(info.value)
+        assert holder.deploy_id in message and holder.actor in message
+        assert "since" in message
+    # genuinely concurrent: both finish, one after the other
+    results: list[Any] = []
+
+    def run() -> None:
+        try:
+            results.append(
+                deploy(target, shop(window="30 minutes"), lock_kind=kind, lock_timeout=30)
+            )
+        except Exception as err:  # pragma: no cover - reported by the assert below
+            results.append(err)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(not isinstance(r, Exception) for r in results), results
+    assert sorted(r.executed > 0 for r in results) == [False, True]
+    rows = query(target, f"SELECT deploy_id FROM {target.state_schema}.steps ORDER BY seq")
+    order = [r[0] for r in rows]
+    # each deploy's steps are contiguous in the journal
+    runs = [d for i, d in enumerate(order) if i == 0 or order[i - 1] != d]
+    assert len(runs) == len(set(runs))
+
+
+def test_view_lock_left_by_a_killed_apply_is_broken_only_by_unlock(target: Target) -> None:
+    deploy(target, shop(), lock_kind="view")
+    with Session(target) as first:
+        first.journal.bootstrap()
+        lock = first.lock("view")
+        lock.acquire(0)
+    # that session is gone; its view lock stays
+    with pytest.raises(LockBusy, match="ecomdsl unlock"):
+        deploy(target, shop(window="30 minutes"), lock_kind="view")
+    with Session(target) as session:
+        broken = session.lock("view").break_lock(None)  # type: ignore[attr-defined]
+    assert broken is not None and broken.deploy_id == first.deploy_id
+    assert deploy(target, shop(window="30 minutes"), lock_kind="view").executed > 0
+
+
+def test_a_stale_saved_plan_is_refused(target: Target) -> None:
+    deploy(target, shop())
+    saved = plan_of(target, shop(window="30 minutes"))
+    query(target, "CREATE TABLE someone_elses (x INT)")
+    with pytest.raises(StalePlan, match="stale"):
+        deploy(target, shop(window="30 minutes"), expected_hash=saved.hash)
+    fresh = plan_of(target, shop(window="30 minutes"))
+    assert deploy(target, shop(window="30 minutes"), expected_hash=fresh.hash).executed > 0
