@@ -111,22 +111,15 @@ def query(target: Target, text: str, *params: Any) -> list[tuple[Any, ...]]:
 
 
 def catalog_snapshot(target: Target) -> list[tuple[str, str, str]]:
-    """(name, relkind, what it reads) for every relation of the schema."""
-    rows = query(
-        target,
-        """
-        SELECT c.relname::text, c.relkind::text, COALESCE((
-            SELECT string_agg(DISTINCT rc.relname::text, ',' ORDER BY rc.relname::text)
-            FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
-            JOIN pg_class rc ON rc.oid = d.refobjid
-            WHERE r.ev_class = c.oid AND d.refobjid <> c.oid AND d.classid = 'pg_rewrite'::regclass
-              AND d.refclassid = 'pg_class'::regclass), '')
-        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = %s AND c.relkind IN ('r', 'v', 'm') ORDER BY 1
-        """,
-        target.schema,
+    """(name, kind, what it reads) for every relation of the schema, on either engine."""
+    from ecomdsl.deploy.catalog import read_catalog
+
+    with Session(target, purpose="plan") as session:
+        catalog = read_catalog(session.conn, session.adapter, target.schema)
+    return sorted(
+        (r.name, r.kind, ",".join(sorted(catalog.reads_names(r.name))))
+        for r in catalog.relations.values()
     )
-    return [(str(a), str(b), str(c)) for a, b, c in rows]
 
 
 def journal_snapshot(target: Target) -> dict[str, tuple[str, str, str]]:
