@@ -243,7 +243,7 @@ def apply(
     """Deploy the pipeline: plan under a lock, show it, confirm, run it.
 
     PATHS may be one plan file saved by `ecomdsl plan --out FILE`: then exactly that plan
-    runs, and it is refused if the database or the pipeline changed since. Tables keep
+    runs, and it is refused as stale if the database or the pipeline changed since. Tables keep
     their rows; views and materialized views are built beside the old version and switched
     atomically; nothing is dropped that is not in the plan. A failed or interrupted apply
     is completed by running it again. Asks for confirmation on a terminal; without one,
