@@ -219,6 +219,43 @@ def test_data_losing_table_change_is_refused_naming_the_rows(target: Target) -> 
     assert query(target, "SELECT count(*) FROM orders") == [(30,)]
 
 
+@pytest.mark.parametrize("strategy", ["copy", "empty"])
+def test_an_allowed_table_change_recreates_it_and_rebuilds_its_readers(
+    target: Target, strategy: str
+) -> None:
+    deploy(target, shop())
+    load_data(target, shop())
+    changed = shop(amount_type="int")
+    plan = plan_of(target, changed, Options(allow_destructive=(f"orders={strategy}",)))
+    assert not plan.problems
+    assert actions(plan) == {
+        "orders": "destructive",
+        "customers": "unchanged",
+        "paid": "rebuild",
+        "revenue": "rebuild",
+        "big_windows": "rebuild",
+        "by_status": "rebuild",
+    }
+    detail = {c.name: c.detail for c in plan.changes}["orders"]
+    done = "copied" if strategy == "copy" else "dropped"
+    assert detail == f"recreate ({strategy}): column amount: type numeric -> int; 30 row(s) {done}"
+    assert [s.what for s in plan.steps[:2]] == [f"recreate ({strategy}): build", "recreate: swap"]
+    deploy(target, changed, Options(allow_destructive=(f"orders={strategy}",)))
+    rows = 30 if strategy == "copy" else 0
+    assert query(target, "SELECT count(*) FROM orders") == [(rows,)]
+    assert query(target, "SELECT count(*) FROM by_status") == [(2 if rows else 0,)]
+    names = {n for n, _, _ in catalog_snapshot(target)}
+    assert not any(n.startswith("orders__ecd") for n in names)
+    assert not plan_of(target, changed).pending
+
+
+def test_a_change_needing_a_recreate_asks_for_a_strategy(target: Target) -> None:
+    deploy(target, shop())
+    plan = plan_of(target, shop(amount_type="int"), Options(allow_destructive=("orders",)))
+    [problem] = plan.problems
+    assert "say how: --allow-destructive orders=copy" in problem.hint
+
+
 def test_rows_inserted_into_tables_survive_every_apply(target: Target) -> None:
     deploy(target, shop())
     load_data(target, shop())
@@ -315,18 +352,29 @@ def _kill(dsn: str, at: int) -> Any:
     return fault
 
 
+CHANGES = {
+    "views": (
+        dict(window="30 minutes", extra_column=True, with_status_view=False),
+        Options(prune=True),
+    ),
+    "recreate": (dict(amount_type="int"), Options(allow_destructive=("orders=copy",))),
+}
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
 @pytest.mark.parametrize("mode", ["reject", "kill"])
 def test_a_failure_at_every_step_boundary_is_completed_by_a_rerun(
-    engine_dsn: str, mode: str
+    engine_dsn: str, mode: str, change: str
 ) -> None:
     if mode == "kill" and engine_dsn == RW_DSN:
         pytest.skip("RisingWave's pg_terminate_backend does nothing (it always returns false)")
     pg_dsn = engine_dsn
-    v1, v2 = shop(), shop(window="30 minutes", extra_column=True, with_status_view=False)
-    options = Options(prune=True)
+    variant, options = CHANGES[change]
+    v1, v2 = shop(), shop(**variant)  # type: ignore[arg-type]
     reference = new_target(pg_dsn)
     try:
         deploy(reference, v1)
+        load_data(reference, v1)
         steps = deploy(reference, v2, options).plan.steps
         expected = (catalog_snapshot(reference), journal_snapshot(reference))
     finally:
@@ -336,6 +384,7 @@ def test_a_failure_at_every_step_boundary_is_completed_by_a_rerun(
         t = new_target(pg_dsn)
         try:
             deploy(t, v1)
+            load_data(t, v1)
             fault = _reject(at) if mode == "reject" else _kill(pg_dsn, at)
             with pytest.raises(StepFailed) as info:
                 deploy(t, v2, options, fault=fault)
@@ -349,6 +398,7 @@ def test_a_failure_at_every_step_boundary_is_completed_by_a_rerun(
                 expected[1],
             ), f"failure before step {at} ({mode})"
             assert not plan_of(t, v2, options).pending
+            assert query(t, "SELECT count(*) FROM orders") == [(30,)]
         finally:
             drop_target(pg_dsn, t)
 

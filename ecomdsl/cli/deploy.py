@@ -65,8 +65,9 @@ DestructiveOpt = Annotated[
     typer.Option(
         "--allow-destructive",
         metavar="OBJECT",
-        help="Allow a change that loses this table's rows (repeatable): dropping a table that "
-        "is gone from the pipeline (with --prune).",
+        help="Allow a change that RisingWave cannot make in place to this table (repeatable): "
+        "OBJECT=copy recreates it and copies its rows (cast to the new types), OBJECT=empty "
+        "recreates it empty; plain OBJECT drops a table gone from the pipeline (with --prune).",
         show_default=False,
     ),
 ]

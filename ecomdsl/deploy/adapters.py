@@ -108,6 +108,10 @@ class Adapter:
         """Statements that point the existing facade view at ``physical`` atomically."""
         raise NotImplementedError
 
+    def swap_table(self, kind: str, name: str, new: str, old: str) -> list[exp.Expr]:
+        """Put the table ``new`` under ``name``; the table that had it is left as ``old``."""
+        raise NotImplementedError
+
     @staticmethod
     def next_name(facade: str) -> str:
         return f"{facade}__ecd_next"
@@ -160,6 +164,13 @@ class RisingWave(Adapter):
             drop(nxt, "VIEW"),
         ]
 
+    def swap_table(self, kind: str, name: str, new: str, old: str) -> list[exp.Expr]:
+        # SWAP is atomic; the rename after it only tidies the old table's name
+        return [
+            exp.Alter(this=table(name), kind=kind, actions=[exp.SwapTable(this=table(new))]),
+            rename(kind, new, old),
+        ]
+
 
 class Postgres(Adapter):
     engine = "postgres"
@@ -174,6 +185,10 @@ class Postgres(Adapter):
 
     def finish_build(self, physical: str) -> list[exp.Expr]:
         return [exp.Refresh(this=table(physical), kind="MATERIALIZED VIEW")]
+
+    def swap_table(self, kind: str, name: str, new: str, old: str) -> list[exp.Expr]:
+        # run in one transaction, as RisingWave's SWAP is atomic
+        return [rename(kind, name, old), rename(kind, new, name)]
 
     def switch(self, facade: str, physical: str) -> list[exp.Expr]:
         # run in one transaction: readers see the old facade or the new one, never neither

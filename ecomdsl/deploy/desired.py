@@ -33,6 +33,7 @@ class TableSpec:
     """What a table needs that cannot change in place (its identity) and its columns."""
 
     identity: str  # hash of kind, key, append-only, conflict rule, watermark, connector
+    version: str  # hash of the identity and the columns: what the journal records
     columns: tuple[tuple[str, exp.DataType], ...]
     column_defs: tuple[exp.ColumnDef, ...]  # for ALTER TABLE ADD COLUMN
     identity_parts: tuple[tuple[str, str], ...]  # (what, value) for readable messages
@@ -109,7 +110,9 @@ def table_spec(d: ir.TableDef, adapter: Adapter) -> TableSpec:
             dtype = target_datatype("postgres", dtype)
         columns.append((c.name, dtype))
         defs.append(exp.ColumnDef(this=column(c.name).this.copy(), kind=dtype.copy()))
-    return TableSpec(identity, tuple(columns), tuple(defs), parts)
+    shape = repr((parts, [(n, t.sql("postgres")) for n, t in columns]))
+    version = hashlib.sha256(shape.encode()).hexdigest()
+    return TableSpec(identity, version, tuple(columns), tuple(defs), parts)
 
 
 def _eowc_cutoff(p: ir.ResolvedPipeline, name: str) -> exp.Expr | None:

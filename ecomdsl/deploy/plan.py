@@ -24,9 +24,9 @@ from sqlglot import exp
 
 from ecomdsl.deploy.adapters import Adapter, add_column, drop, rename
 from ecomdsl.deploy.catalog import MV, SOURCE, TABLE, VIEW, Catalog
-from ecomdsl.deploy.desired import Desired, DesiredObject, TableSpec, facade
+from ecomdsl.deploy.desired import Desired, DesiredObject, TableSpec, desired, facade
 from ecomdsl.deploy.state import BUILDING, BUILT, DROPPED, FACADE, LIVE, JournalState
-from ecomdsl.sql.dialect import identifier
+from ecomdsl.sql.dialect import Flush, identifier
 
 PLAN_FORMAT = 1
 
@@ -188,6 +188,7 @@ class _Planner:
         self.keep: set[str] = set()  # physical names the pipeline still uses
         self.retire: dict[str, str] = {}  # physical name -> the pipeline name it served
         self.adopted_legacy: dict[str, str] = {}
+        self.table_leftovers: dict[str, tuple[str, str]] = {}  # name -> (table, kind)
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -209,15 +210,7 @@ class _Planner:
         assert o.table is not None
         rel = self.catalog.get(o.name)
         record = self.ours.get(o.name)
-        event = ObjectEvent(
-            o.name,
-            o.name,
-            o.kind,
-            LIVE,
-            o.table.identity,
-            o.generation,
-            json.dumps(dict(o.table.identity_parts)),
-        )
+        event = _table_event(o)
         self.keep.add(o.name)
         if rel is None:
             detail = ""
@@ -255,29 +248,20 @@ class _Planner:
                 )
                 return
             adopt_step = True
-        live = self.catalog.columns.get(o.name, ())
-        added, destructive = _column_diff(live, o.table)
-        if record is not None and record.fingerprint and record.fingerprint != o.table.identity:
-            destructive.extend(_identity_diff(record.detail, o.table))
+        new, old = scratch_names(o.name)
+        if (
+            record is not None
+            and swapped(self.catalog, o.name)
+            and record.fingerprint != o.table.version
+        ):
+            self._finish_recreate(o, event)
+            return
+        for leftover in (new, old):
+            if self.catalog.get(leftover) is not None:
+                self.table_leftovers[leftover] = (o.name, self.catalog.relations[leftover].kind)
+        added, destructive = table_changes(self.catalog, o, record)
         if destructive:
-            rows = self.count_rows(o.name)
-            at_stake = f"{rows:,} row(s)" if rows is not None else "its rows"
-            detail = "; ".join(destructive)
-            self.changes.append(Change(o.name, o.kind, Action.DESTRUCTIVE, detail, o.name))
-            allowed = o.name in self.options.allow_destructive
-            self.problem(
-                o.name,
-                Action.DESTRUCTIVE,
-                f"{o.kind} {o.name!r} cannot change in place ({detail}); recreating it "
-                f"would lose {at_stake}",
-                (
-                    "recreating a table is not supported by this version of ecomdsl: "
-                    "migrate it by hand (create, copy, swap), then run apply again"
-                    if allowed
-                    else "keep the table's definition, or migrate it by hand; "
-                    "--allow-destructive does not drop data silently"
-                ),
-            )
+            self._destructive(o, destructive, event)
             return
         trees = [add_column(o.name, c.copy()) for c in added]
         if adopt_step:
@@ -293,7 +277,124 @@ class _Planner:
             )
             self.step(Phase.TABLES, o.name, "add column", trees, after=(event,))
             return
+        if record is not None and record.fingerprint != o.table.version:
+            # same shape, recorded by an older ecomdsl or adopted: bring the journal up to date
+            self.steps[Phase.TABLES].append(
+                Step(Phase.TABLES, o.name, "record", (), after=(event,))
+            )
         self.changes.append(Change(o.name, o.kind, Action.UNCHANGED, "", o.name))
+
+    def _destructive(self, o: DesiredObject, changes: list[str], event: ObjectEvent) -> None:
+        assert o.table is not None
+        rows = self.count_rows(o.name)
+        at_stake = f"{rows:,} row(s)" if rows is not None else "its rows"
+        detail = "; ".join(changes)
+        allowed, strategy = allowance(self.options, o.name)
+        usable = strategy == "empty" or (strategy == "copy" and o.kind != SOURCE)
+        if not (allowed and usable):
+            self.changes.append(Change(o.name, o.kind, Action.DESTRUCTIVE, detail, o.name))
+            if allowed and strategy == "copy":
+                hint = f"a source holds no rows to copy: --allow-destructive {o.name}=empty"
+            elif allowed and strategy not in STRATEGIES:
+                hint = (
+                    f"say how: --allow-destructive {o.name}=copy (recreate it and copy the "
+                    f"rows, cast to the new types) or {o.name}=empty (recreate it empty)"
+                )
+            else:
+                hint = (
+                    f"keep the table's definition, or allow it: --allow-destructive "
+                    f"{o.name}=copy (recreate and copy the rows) or {o.name}=empty"
+                )
+            self.problem(
+                o.name,
+                Action.DESTRUCTIVE,
+                f"{o.kind} {o.name!r} cannot change in place ({detail}); recreating it "
+                f"would lose {at_stake}",
+                hint,
+            )
+            return
+        outside = [d for d in self.catalog.readers(o.name) if not self._ours_reader(d)]
+        if outside:
+            shown = ", ".join(d.display() for d in outside)
+            self.problem(
+                o.name,
+                Action.BLOCKED,
+                f"{shown} read(s) {o.name!r}, which this deploy recreates: it would keep "
+                "reading the old table",
+                f"drop {shown} before the apply and create it again after",
+            )
+        new, old = scratch_names(o.name)
+        kind = _drop_kind(o.kind)
+        create = _renamed(o.build[0], new)
+        trees: list[exp.Expr] = [drop(new, kind), create]
+        if strategy == "copy":
+            live_names = {n for n, _ in self.catalog.columns.get(o.name, ())}
+            common = [(n, t) for n, t in o.table.columns if n in live_names]
+            trees.append(copy_rows(o.name, new, common))
+            if not self.adapter.TRANSACTIONAL_DDL:
+                trees.append(Flush())
+            outcome = f"{at_stake} copied"
+            self.warnings.append(
+                f"{o.name}: stop writing to it during this apply; rows written after the copy "
+                "stay in the old table"
+            )
+        else:
+            outcome = f"{at_stake} dropped"
+        self.changes.append(
+            Change(
+                o.name,
+                o.kind,
+                Action.DESTRUCTIVE,
+                f"recreate ({strategy}): {detail}; {outcome}",
+                o.name,
+            )
+        )
+        self.step(
+            Phase.TABLES,
+            o.name,
+            f"recreate ({strategy}): build",
+            trees,
+            before=(ObjectEvent(o.name, new, o.kind, BUILDING),),
+        )
+        self.step(
+            Phase.TABLES,
+            o.name,
+            "recreate: swap",
+            self.adapter.swap_table(kind, o.name, new, old),
+            transaction=self.adapter.TRANSACTIONAL_DDL,
+            after=(
+                event,
+                ObjectEvent(o.name, new, o.kind, DROPPED),
+                ObjectEvent(o.name, old, o.kind, BUILT),
+            ),
+        )
+        self.table_leftovers[old] = (o.name, o.kind)
+
+    def _finish_recreate(self, o: DesiredObject, event: ObjectEvent) -> None:
+        """The swap of a recreate happened but the journal did not hear of it."""
+        new, old = scratch_names(o.name)
+        kind = _drop_kind(o.kind)
+        trees = []
+        if self.catalog.get(new) is not None and self.catalog.get(old) is None:
+            trees.append(rename(kind, new, old))  # RisingWave: SWAP done, rename not
+        self.changes.append(
+            Change(o.name, o.kind, Action.DESTRUCTIVE, "finishes an interrupted recreate", o.name)
+        )
+        self.step(
+            Phase.TABLES,
+            o.name,
+            "recreate: finish",
+            trees,
+            after=(
+                event,
+                ObjectEvent(o.name, new, o.kind, DROPPED),
+                ObjectEvent(o.name, old, o.kind, BUILT),
+            ),
+        )
+        self.table_leftovers[old] = (o.name, o.kind)
+
+    def _ours_reader(self, d: Any) -> bool:
+        return d.schema == self.catalog.schema and (d.name in self.ours or d.name in self.keep)
 
     # -- views and materialized views ------------------------------------------------------
 
@@ -587,6 +688,34 @@ class _Planner:
 
     # -- all ----------------------------------------------------------------------------
 
+    def table_leftover_steps(self) -> None:
+        """Old tables of a recreate (and scratch tables of an interrupted one), dropped last:
+        the old versions of their readers are dropped before them."""
+        for leftover, (name, kind) in sorted(self.table_leftovers.items()):
+            outside = [
+                d
+                for d in self.catalog.readers(leftover)
+                if not self._ours_reader(d) and d.name not in self.retire
+            ]
+            if outside:
+                shown = ", ".join(d.display() for d in outside)
+                self.problem(
+                    name,
+                    Action.BLOCKED,
+                    f"{leftover!r} (left by recreating {name!r}) is read by {shown}",
+                    "drop the reader first (ecomdsl never drops what it does not manage)",
+                )
+                continue
+            self.steps[Phase.RETIRE].append(
+                Step(
+                    Phase.RETIRE,
+                    name,
+                    "drop old table",
+                    self.sql([drop(leftover, _drop_kind(kind))]),
+                    after=(ObjectEvent(name, leftover, kind, DROPPED),),
+                )
+            )
+
     def legacy_steps(self) -> None:
         """Objects renamed by --adopt: dropped once the pipeline's version is in place."""
         for legacy, kind in sorted(self.adopted_legacy.items()):
@@ -616,6 +745,7 @@ class _Planner:
         self.gone()
         self.retire_steps()
         self.legacy_steps()
+        self.table_leftover_steps()
         steps = tuple(s for phase in Phase for s in self.steps[phase])
         return Plan(
             self.pipeline,
@@ -640,9 +770,107 @@ def make_plan(
     count_rows: RowCounter | None = None,
 ) -> Plan:
     """The plan that brings the catalog to the pipeline (pure: no database access)."""
-    return _Planner(
-        want, catalog, journal, adapter, options or Options(), count_rows or (lambda _: None)
-    ).run()
+    options = options or Options()
+    generations = table_generations(want, catalog, journal, options)
+    if any(o.generation != generations.get(o.name, 0) for o in want.objects if o.table):
+        # a table is recreated: everything that reads it is built again on the new one
+        want = desired(want.pipeline, adapter, generations)
+    return _Planner(want, catalog, journal, adapter, options, count_rows or (lambda _: None)).run()
+
+
+STRATEGIES = ("copy", "empty")
+
+
+def allowance(options: Options, name: str) -> tuple[bool, str | None]:
+    """Whether ``--allow-destructive`` names the table, and the strategy given with it."""
+    for entry in options.allow_destructive:
+        allowed, _, strategy = entry.partition("=")
+        if allowed == name:
+            return True, strategy or None
+    return False, None
+
+
+def scratch_names(table: str) -> tuple[str, str]:
+    """The new table of a recreate, and the old one once replaced."""
+    base = table[:50]
+    return f"{base}__ecd_new", f"{base}__ecd_old"
+
+
+def swapped(catalog: Catalog, table: str) -> bool:
+    """A recreate of ``table`` got past its swap (ids only grow: the newer table has the
+    larger id)."""
+    new, old = scratch_names(table)
+    current, new_rel = catalog.get(table), catalog.get(new)
+    if catalog.get(old) is not None:
+        return True
+    return current is not None and new_rel is not None and new_rel.oid < current.oid
+
+
+def table_changes(
+    catalog: Catalog, o: DesiredObject, record: Any
+) -> tuple[list[exp.ColumnDef], list[str]]:
+    """Columns to add, and the changes that cannot be made in place."""
+    assert o.table is not None
+    added, destructive = _column_diff(catalog.columns.get(o.name, ()), o.table)
+    if record is not None and record.detail:
+        destructive.extend(_identity_diff(record.detail, o.table))
+    return added, destructive
+
+
+def table_generations(
+    want: Desired, catalog: Catalog, journal: JournalState, options: Options
+) -> dict[str, int]:
+    """How often each table has been recreated, counting a recreate this plan makes or
+    finishes (part of its readers' identity)."""
+    found: dict[str, int] = {}
+    for o in want.objects:
+        if o.table is None:
+            continue
+        record = journal.objects.get(o.name)
+        generation = record.generation if record else 0
+        if record is not None and catalog.get(o.name) is not None:
+            if swapped(catalog, o.name) and record.fingerprint != o.table.version:
+                generation += 1
+            else:
+                _, destructive = table_changes(catalog, o, record)
+                allowed, strategy = allowance(options, o.name)
+                if destructive and allowed and strategy in STRATEGIES:
+                    generation += 1
+        found[o.name] = generation
+    return found
+
+
+def _table_event(o: DesiredObject) -> ObjectEvent:
+    assert o.table is not None
+    return ObjectEvent(
+        o.name,
+        o.name,
+        o.kind,
+        LIVE,
+        o.table.version,
+        o.generation,
+        json.dumps(dict(o.table.identity_parts)),
+    )
+
+
+def _renamed(create: exp.Expr, name: str) -> exp.Expr:
+    tree = create.copy()
+    target = tree.this.this if isinstance(tree.this, exp.Schema) else tree.this
+    target.set("this", identifier(name))
+    return tree
+
+
+def copy_rows(table: str, new: str, columns: list[tuple[str, exp.DataType]]) -> exp.Insert:
+    """``INSERT INTO new (c, ...) SELECT CAST(c AS type), ... FROM table``."""
+    select = exp.select(
+        *[exp.Cast(this=exp.column(identifier(n)), to=t.copy()) for n, t in columns]
+    ).from_(exp.Table(this=identifier(table)))
+    return exp.Insert(
+        this=exp.Schema(
+            this=exp.Table(this=identifier(new)), expressions=[identifier(n) for n, _ in columns]
+        ),
+        expression=select,
+    )
 
 
 def _same_type(live: str, want: exp.DataType) -> bool:
@@ -688,4 +916,4 @@ def _identity_diff(recorded: str | None, spec: TableSpec) -> list[str]:
         old = before.get(what)
         if old is not None and old != value:
             found.append(f"{what}: {old} -> {value}")
-    return found or ["its key, append-only, conflict rule, watermark or connector changed"]
+    return found
