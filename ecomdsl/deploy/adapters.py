@@ -26,7 +26,7 @@ from typing import ClassVar
 
 from sqlglot import exp
 
-from ecomdsl.sql.dialect import DIALECT, Wait, identifier
+from ecomdsl.sql.dialect import DIALECT, AlterWatermark, Wait, identifier
 
 Version = tuple[int, int, int]
 
@@ -112,6 +112,10 @@ class Adapter:
         """Put the table ``new`` under ``name``; the table that had it is left as ``old``."""
         raise NotImplementedError
 
+    def alter_watermark(self, table_name: str, clause: exp.Expr) -> list[exp.Expr] | None:
+        """Statements giving an existing watermark a new expression; None: not possible."""
+        raise NotImplementedError
+
     @staticmethod
     def next_name(facade: str) -> str:
         return f"{facade}__ecd_next"
@@ -164,6 +168,11 @@ class RisingWave(Adapter):
             drop(nxt, "VIEW"),
         ]
 
+    def alter_watermark(self, table_name: str, clause: exp.Expr) -> list[exp.Expr] | None:
+        if self.version < self.WAIT_VERSION:  # ALTER WATERMARK came with 3.0.0 too
+            return None
+        return [AlterWatermark(this=table(table_name), expression=clause.copy())]
+
     def swap_table(self, kind: str, name: str, new: str, old: str) -> list[exp.Expr]:
         # SWAP is atomic; the rename after it only tidies the old table's name
         return [
@@ -185,6 +194,10 @@ class Postgres(Adapter):
 
     def finish_build(self, physical: str) -> list[exp.Expr]:
         return [exp.Refresh(this=table(physical), kind="MATERIALIZED VIEW")]
+
+    def alter_watermark(self, table_name: str, clause: exp.Expr) -> list[exp.Expr] | None:
+        # the PostgreSQL stand-in has no watermark in its DDL (the loader applies it)
+        return []
 
     def swap_table(self, kind: str, name: str, new: str, old: str) -> list[exp.Expr]:
         # run in one transaction, as RisingWave's SWAP is atomic

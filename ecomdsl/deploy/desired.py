@@ -19,6 +19,7 @@ from sqlglot import exp
 from ecomdsl.deploy.adapters import Adapter, create_view, select_all
 from ecomdsl.engines.runner import upstream_tables
 from ecomdsl.model import ir
+from ecomdsl.sql.dialect import WatermarkTtlConstraint
 from ecomdsl.sql.emit import Emitter, column, data_type, interval, table
 from ecomdsl.sql.lower import lower_table, lower_view, target_datatype
 from ecomdsl.sql.statements import creation_order, statements
@@ -37,6 +38,7 @@ class TableSpec:
     columns: tuple[tuple[str, exp.DataType], ...]
     column_defs: tuple[exp.ColumnDef, ...]  # for ALTER TABLE ADD COLUMN
     identity_parts: tuple[tuple[str, str], ...]  # (what, value) for readable messages
+    watermark: exp.Expr | None = None  # the WATERMARK FOR clause (for ALTER WATERMARK)
 
 
 @attrs.frozen
@@ -112,7 +114,14 @@ def table_spec(d: ir.TableDef, adapter: Adapter) -> TableSpec:
         defs.append(exp.ColumnDef(this=column(c.name).this.copy(), kind=dtype.copy()))
     shape = repr((parts, [(n, t.sql("postgres")) for n, t in columns]))
     version = hashlib.sha256(shape.encode()).hexdigest()
-    return TableSpec(identity, version, tuple(columns), tuple(defs), parts)
+    clause: exp.Expr | None = None
+    if w is not None:
+        kind = WatermarkTtlConstraint if w.ttl else exp.WatermarkColumnConstraint
+        clause = kind(
+            this=column(w.column),
+            expression=exp.Sub(this=column(w.column), expression=interval(w.delay)),
+        )
+    return TableSpec(identity, version, tuple(columns), tuple(defs), parts, clause)
 
 
 def _eowc_cutoff(p: ir.ResolvedPipeline, name: str) -> exp.Expr | None:

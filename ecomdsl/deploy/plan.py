@@ -260,22 +260,46 @@ class _Planner:
             if self.catalog.get(leftover) is not None:
                 self.table_leftovers[leftover] = (o.name, self.catalog.relations[leftover].kind)
         added, destructive = table_changes(self.catalog, o, record)
+        watermark = _watermark_change(record.detail if record else None, o.table)
+        in_place_watermark: list[exp.Expr] | None = None
+        if watermark is not None and o.table.watermark is not None:
+            in_place_watermark = self.adapter.alter_watermark(o.name, o.table.watermark)
+            if in_place_watermark is not None:
+                destructive = [d for d in destructive if d != watermark]
         if destructive:
             self._destructive(o, destructive, event)
             return
-        trees = [add_column(o.name, c.copy()) for c in added]
+        trees: list[exp.Expr] = [add_column(o.name, c.copy()) for c in added]
+        if in_place_watermark is not None:
+            trees += in_place_watermark
+            self.warnings.append(f"{o.name}: {watermark}: the late-data cutoff changes from now on")
         if adopt_step:
             self.changes.append(
                 Change(o.name, o.kind, Action.ADOPT, "taken over as it is, rows kept", o.name)
             )
             self.step(Phase.TABLES, o.name, "adopt", trees, after=(event,))
             return
-        if added:
-            names = ", ".join(c.name for c in added)
-            self.changes.append(
-                Change(o.name, o.kind, Action.IN_PLACE, f"add column {names}", o.name)
+        if added or in_place_watermark is not None:
+            what = []
+            if added:
+                what.append("add column " + ", ".join(c.name for c in added))
+            if in_place_watermark is not None:
+                what.append(str(watermark))
+            self.changes.append(Change(o.name, o.kind, Action.IN_PLACE, "; ".join(what), o.name))
+            self.step(
+                Phase.TABLES,
+                o.name,
+                " and ".join(
+                    label
+                    for label, present in (
+                        ("add column", bool(added)),
+                        ("alter watermark", in_place_watermark is not None),
+                    )
+                    if present
+                ),
+                trees,
+                after=(event,),
             )
-            self.step(Phase.TABLES, o.name, "add column", trees, after=(event,))
             return
         if record is not None and record.fingerprint != o.table.version:
             # same shape, recorded by an older ecomdsl or adopted: bring the journal up to date
@@ -907,6 +931,20 @@ def _column_diff(
         return [], ["new columns must come after the existing ones (RisingWave adds at the end)"]
     added = [spec.column_defs[i] for i in range(len(live_names), len(want_names))]
     return added, []
+
+
+def _watermark_change(recorded: str | None, spec: TableSpec) -> str | None:
+    """The identity change when only the watermark's delay changed (same column, same TTL
+    flag): RisingWave >= 3.0 alters that in place (``alter_watermark.rs``)."""
+    before: dict[str, str] = json.loads(recorded) if recorded else {}
+    after = dict(spec.identity_parts)
+    changed = [k for k, v in after.items() if k in before and before[k] != v]
+    if changed != ["watermark"] or "none" in (before["watermark"], after["watermark"]):
+        return None
+    old, new = before["watermark"], after["watermark"]
+    same_column = old.split(" - ")[0] == new.split(" - ")[0]
+    same_ttl = old.endswith("WITH TTL") == new.endswith("WITH TTL")
+    return f"watermark: {old} -> {new}" if same_column and same_ttl else None
 
 
 def _identity_diff(recorded: str | None, spec: TableSpec) -> list[str]:

@@ -80,6 +80,14 @@ class Wait(exp.Expression):
 WAIT_KINDS = ("TABLE", "MATERIALIZED VIEW", "SINK", "INDEX")
 
 
+class AlterWatermark(exp.Expression):
+    """``ALTER TABLE t ALTER WATERMARK FOR col AS expr [WITH TTL]`` (RisingWave >= 3.0,
+    risingwave#25651): a new expression for an existing watermark column; the column and the
+    TTL flag cannot change (``alter_watermark.rs``)."""
+
+    arg_types: ClassVar[dict[str, bool]] = {"this": True, "expression": True}
+
+
 def _wait_sql(generator: Any, expression: Wait) -> str:
     target = generator.sql(expression, "this")
     if not target:
@@ -288,9 +296,22 @@ class EcomdslParser(RisingWaveParser):
     def _parse_alias(self, this: exp.Expr | None, explicit: bool = False) -> exp.Expr | None:
         return this if self._at_eowc() else super()._parse_alias(this, explicit)
 
+    def _parse_alter_watermark(self) -> AlterWatermark | None:
+        start = self._index
+        if not self._match(TokenType.TABLE):
+            return None
+        name = self._parse_table_parts()
+        if not self._match_text_seq("ALTER", "WATERMARK"):
+            self._retreat(start)
+            return None
+        return self.expression(AlterWatermark(this=name, expression=self._parse_watermark()))
+
     def _parse_alter(self) -> exp.Alter | exp.Command:
         # ALTER MATERIALIZED VIEW: skip MATERIALIZED and reuse ALTER VIEW's actions.
         alter_token = self._prev
+        watermark = self._parse_alter_watermark()
+        if watermark is not None:
+            return watermark  # type: ignore[return-value]
         if not self._match_text_seq("MATERIALIZED", "VIEW", advance=False):
             return super()._parse_alter()
         self._advance()
@@ -303,6 +324,10 @@ class EcomdslParser(RisingWaveParser):
         return exp.Command(
             this=alter_token.text.upper(), expression=f" {alter.this}{alter.expression}"
         )
+
+
+def _alter_watermark_sql(generator: EcomdslGenerator, expression: AlterWatermark) -> str:
+    return f"ALTER TABLE {generator.sql(expression, 'this')} ALTER {generator.sql(expression, 'expression')}"
 
 
 def _on_conflict_sql(generator: EcomdslGenerator, expression: OnConflictProperty) -> str:
@@ -327,6 +352,7 @@ class EcomdslGenerator(RisingWaveGenerator):
         EmitOnWindowCloseProperty: lambda *_: "EMIT ON WINDOW CLOSE",
         Flush: lambda *_: "FLUSH",
         Wait: _wait_sql,
+        AlterWatermark: _alter_watermark_sql,
         WatermarkTtlConstraint: lambda self, e: (
             f"WATERMARK FOR {self.sql(e, 'this')} AS {self.sql(e, 'expression')} WITH TTL"
         ),
