@@ -127,3 +127,58 @@ def journal_snapshot(target: Target) -> dict[str, tuple[str, str, str]]:
     with Session(target, purpose="plan") as session:
         state = session.journal.read()
     return {k: (v.logical_name, v.kind, v.state) for k, v in state.objects.items()}
+
+
+def deployed_state(want: Any, schema: str = "public") -> tuple[Any, Any]:
+    """The catalog and journal a clean deploy of ``want`` leaves (for plan-only tests):
+    tables, physical objects and facades, with the facades reading the physical objects."""
+    from ecomdsl.deploy.catalog import Catalog, Relation
+    from ecomdsl.deploy.state import FACADE, LIVE, JournalState, ObjectRecord
+
+    relations: dict[str, Relation] = {}
+    reads: dict[int, frozenset[int]] = {}
+    columns: dict[str, tuple[tuple[str, str], ...]] = {}
+    records: dict[str, ObjectRecord] = {}
+    physical = {o.name: o.physical for o in want.objects}
+    oid = 1000
+    for o in want.objects:
+        oid += 1
+        relations[o.physical] = Relation(oid, o.physical, o.kind, True)
+        reads[oid] = frozenset(relations[physical[r]].oid for r in o.reads)
+        pipeline = want.pipeline.name
+        if o.table is not None:
+            columns[o.name] = tuple((n, t.sql("postgres").lower()) for n, t in o.table.columns)
+            import json
+
+            records[o.name] = ObjectRecord(
+                pipeline,
+                o.name,
+                o.name,
+                o.kind,
+                o.table.version,
+                o.generation,
+                LIVE,
+                "d1",
+                json.dumps(dict(o.table.identity_parts)),
+            )
+            continue
+        records[o.physical] = ObjectRecord(
+            pipeline, o.name, o.physical, o.kind, o.fingerprint, 0, LIVE, "d1"
+        )
+        oid += 1
+        relations[o.name] = Relation(oid, o.name, "view", True)
+        reads[oid] = frozenset({relations[o.physical].oid})
+        records[o.name] = ObjectRecord(pipeline, o.name, o.name, FACADE, "", 0, LIVE, "d1")
+    dependents: dict[int, tuple[Any, ...]] = {}
+    from ecomdsl.deploy.catalog import Dependent
+
+    by_oid = {r.oid: r for r in relations.values()}
+    for reader, read in reads.items():
+        for target in read:
+            r = by_oid[reader]
+            dependents[target] = (
+                *dependents.get(target, ()),
+                Dependent(r.oid, schema, r.name, r.kind),
+            )
+    catalog = Catalog(schema, relations, reads, dependents, columns)
+    return catalog, JournalState(records, "d1", None)

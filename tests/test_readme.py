@@ -82,3 +82,36 @@ def test_testing_doc_example_runs(shop: Path, monkeypatch: pytest.MonkeyPatch) -
         r"revenue: got 10, expected 10.01",
     ):
         namespace["test_a_paid_order_counts_in_the_twelve_windows_it_falls_in"]()  # type: ignore[operator]
+
+
+def test_readme_plan_outputs_are_what_plan_prints(tmp_path: Path) -> None:
+    """The two `ecomdsl plan` outputs in the README: the seed's first deploy on RisingWave,
+    and the plan after revenue_tracker's hop changes (against the catalog the first deploy
+    leaves)."""
+    import shutil
+
+    from ecomdsl.compiler import resolve_paths
+    from ecomdsl.deploy import show
+    from ecomdsl.deploy.adapters import RisingWave
+    from ecomdsl.deploy.catalog import Catalog
+    from ecomdsl.deploy.desired import desired
+    from ecomdsl.deploy.plan import make_plan
+    from ecomdsl.deploy.state import JournalState
+    from ecomdsl.deploy.target import DEFAULT_DSN, Target
+    from tests.deploy_helpers import deployed_state
+
+    rw = RisingWave((3, 0, 0))
+    where = f"risingwave {Target(DEFAULT_DSN).describe()}"
+    want = desired(resolve_paths([ROOT / "pipelines"], ROOT)[0], rw)
+    first = make_plan(want, Catalog("public", {}, {}, {}, {}), JournalState({}, None, None), rw)
+    assert show.text(first, where, show_sql=False) == block("console", 0)
+    shutil.copytree(ROOT / "pipelines", tmp_path / "pipelines")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    path = tmp_path / "pipelines" / "ecommerce.py"
+    old = 'Hop(events, "event_time", hop="5 minutes", size="1 hour")'
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, old.replace("5 minutes", "10 minutes")))
+    changed = resolve_paths([tmp_path / "pipelines"], tmp_path)[0]
+    catalog, journal = deployed_state(want)
+    second = make_plan(desired(changed, rw), catalog, journal, rw)
+    assert show.text(second, where) == block("console", 1)

@@ -180,6 +180,9 @@ def plan(
         Path | None,
         typer.Option("--out", help="Save the plan; `ecomdsl apply FILE` runs exactly it."),
     ] = None,
+    no_sql: Annotated[
+        bool, typer.Option("--no-sql", help="Leave the SQL of the steps out of the text.")
+    ] = False,
 ) -> None:
     """Show what `ecomdsl apply` would do, object by object, with the exact SQL.
 
@@ -206,7 +209,7 @@ def plan(
     if format is PlanFormat.json:
         typer.echo(show.json_text(result, where), nl=False)
     else:
-        typer.echo(show.text(result, where, colour=_colour()), nl=False)
+        typer.echo(show.text(result, where, colour=_colour(), show_sql=not no_sql), nl=False)
     if out is not None:
         show.save(result, where, out)
         typer.echo(f"plan saved to {out}; `ecomdsl apply {out}` runs exactly it", err=True)
