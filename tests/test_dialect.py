@@ -45,6 +45,16 @@ CASES = {
     "temporal_join": "SELECT * FROM f LEFT JOIN d FOR SYSTEM_TIME AS OF PROCTIME() AS dd ON f.k = dd.k",
     "hop": "SELECT * FROM HOP(user_events, event_time, INTERVAL '5 MINUTES', INTERVAL '1 HOUR')",
     "flush": "FLUSH",
+    "wait": "WAIT",
+    "wait_mv": "WAIT MATERIALIZED VIEW revenue__0f19b142",
+    "wait_table": "WAIT TABLE s.t",
+    "alter_watermark": "ALTER TABLE t ALTER WATERMARK FOR ts AS ts - INTERVAL '5 MINUTES'",
+    "alter_watermark_ttl": "ALTER TABLE t ALTER WATERMARK FOR ts AS ts - INTERVAL '5 MINUTES' WITH TTL",
+    "alter_source_add": "ALTER SOURCE orders ADD COLUMN note VARCHAR",
+    "swap_view": "ALTER VIEW revenue SWAP WITH revenue__ecd_next",
+    "swap_table": "ALTER TABLE orders SWAP WITH orders__ecd_new",
+    "background_ddl": "SET BACKGROUND_DDL = TRUE",
+    "implicit_flush": "SET RW_IMPLICIT_FLUSH = TRUE",
     "filter": "SELECT COUNT(*) FILTER (WHERE a > 1) AS n FROM t",
     "source": (
         "CREATE SOURCE s (a VARCHAR, ts TIMESTAMP, WATERMARK FOR ts AS ts - INTERVAL '1 MINUTE') "

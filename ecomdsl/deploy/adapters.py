@@ -58,8 +58,10 @@ def rename(kind: str, name: str, new: str) -> exp.Alter:
     return exp.Alter(this=table(name), kind=kind, actions=[exp.AlterRename(this=table(new))])
 
 
-def add_column(table_name: str, column: exp.ColumnDef) -> exp.Alter:
-    return exp.Alter(this=table(table_name), kind="TABLE", actions=[column])
+def add_column(table_name: str, column: exp.ColumnDef, kind: str = "TABLE") -> exp.Alter:
+    """``ALTER TABLE|SOURCE name ADD COLUMN ...`` (RisingWave adds a source's column with
+    ALTER SOURCE; ALTER TABLE finds tables only)."""
+    return exp.Alter(this=table(table_name), kind=kind, actions=[column])
 
 
 def set_var(name: str, value: exp.Expr) -> exp.Set:
@@ -157,6 +159,8 @@ class RisingWave(Adapter):
         ]
 
     def finish_build(self, physical: str) -> list[exp.Expr]:
+        if not self.waits:
+            return [Wait()]  # before 3.0 only a bare WAIT (every job) parses
         return [Wait(this=table(physical), kind="MATERIALIZED VIEW")]
 
     def switch(self, facade: str, physical: str) -> list[exp.Expr]:

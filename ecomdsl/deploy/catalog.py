@@ -92,7 +92,8 @@ QUERIES: dict[str, dict[str, str]] = {
             FROM rw_catalog.rw_columns c
             JOIN rw_catalog.rw_relations r ON r.id = c.relation_id
             JOIN rw_catalog.rw_schemas s ON s.id = r.schema_id
-            WHERE s.name = %(schema)s AND r.relation_type = 'table' AND NOT c.is_hidden
+            WHERE s.name = %(schema)s AND r.relation_type IN ('table', 'source')
+              AND NOT c.is_hidden
             ORDER BY r.name, c.position""",
     },
 }

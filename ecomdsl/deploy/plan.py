@@ -233,6 +233,18 @@ class _Planner:
             )
             return
         adopt_step = False
+        if record is None and rel.kind != o.kind:
+            self.changes.append(
+                Change(o.name, o.kind, Action.BLOCKED, f"a {rel.kind} has its name")
+            )
+            self.problem(
+                o.name,
+                Action.BLOCKED,
+                f"a {rel.kind} named {o.name!r} exists in schema {self.catalog.schema!r} "
+                f"where the pipeline has a {o.kind}, and was not created by ecomdsl",
+                "drop or rename it, or deploy to another --schema",
+            )
+            return
         if record is None:
             if not self.options.adopt:
                 self.changes.append(
@@ -241,7 +253,7 @@ class _Planner:
                 self.problem(
                     o.name,
                     Action.BLOCKED,
-                    f"a table named {o.name!r} exists in schema {self.catalog.schema!r} and "
+                    f"a {o.kind} named {o.name!r} exists in schema {self.catalog.schema!r} and "
                     "was not created by ecomdsl",
                     "--adopt takes it over as it is (its rows are kept), or deploy to another "
                     "--schema",
@@ -269,7 +281,10 @@ class _Planner:
         if destructive:
             self._destructive(o, destructive, event)
             return
-        trees: list[exp.Expr] = [add_column(o.name, c.copy()) for c in added]
+        alter_kind = (
+            "SOURCE" if o.kind == SOURCE and self.adapter.engine == "risingwave" else "TABLE"
+        )
+        trees: list[exp.Expr] = [add_column(o.name, c.copy(), alter_kind) for c in added]
         if in_place_watermark is not None:
             trees += in_place_watermark
             self.warnings.append(f"{o.name}: {watermark}: the late-data cutoff changes from now on")
@@ -521,7 +536,9 @@ class _Planner:
             )
             if current is not None:
                 self.retire[current] = name
-        elif phys_rel is not None and (facade_record is None or facade_record.state != LIVE):
+        elif phys_rel is not None and any(
+            r is None or r.state != LIVE for r in (facade_record, self.ours.get(phys))
+        ):
             # the facade is right; make the journal say so
             self.steps[Phase.SWITCH].append(Step(Phase.SWITCH, name, "record", (), after=live))
         # what the user sees

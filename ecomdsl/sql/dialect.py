@@ -296,6 +296,20 @@ class EcomdslParser(RisingWaveParser):
     def _parse_alias(self, this: exp.Expr | None, explicit: bool = False) -> exp.Expr | None:
         return this if self._at_eowc() else super()._parse_alias(this, explicit)
 
+    def _parse_alter_source(self) -> exp.Alter | None:
+        # ALTER SOURCE s ADD [COLUMN] c type: RisingWave's way to add a column to a source
+        # (a table's ALTER TABLE does not find sources: alter_source_column.rs)
+        start = self._index
+        if not self._match_text_seq("SOURCE"):
+            return None
+        name = self._parse_table_parts()
+        if not self._match_text_seq("ADD"):
+            self._retreat(start)
+            return None
+        self._match(TokenType.COLUMN)
+        column = self._parse_column_def(self._parse_field(any_token=True))
+        return self.expression(exp.Alter(this=name, kind="SOURCE", actions=[column]))
+
     def _parse_alter_watermark(self) -> AlterWatermark | None:
         start = self._index
         if not self._match(TokenType.TABLE):
@@ -312,6 +326,9 @@ class EcomdslParser(RisingWaveParser):
         watermark = self._parse_alter_watermark()
         if watermark is not None:
             return watermark  # type: ignore[return-value]
+        source = self._parse_alter_source()
+        if source is not None:
+            return source
         if not self._match_text_seq("MATERIALIZED", "VIEW", advance=False):
             return super()._parse_alter()
         self._advance()
