@@ -349,6 +349,24 @@ def test_unmanaged_object_with_a_pipeline_name_is_refused_unless_adopted(target:
     assert not plan_of(target, shop()).pending
 
 
+def test_a_facade_changed_by_hand_is_switched_back_and_what_it_read_left_alone(
+    target: Target,
+) -> None:
+    deploy(target, shop())
+    query(target, "CREATE TABLE mine (n BIGINT)")
+    query(target, "DROP VIEW by_status")
+    query(target, "CREATE VIEW by_status AS SELECT n FROM mine")
+    plan = plan_of(target, shop())
+    assert [w for w in plan.warnings if w.startswith("by_status")] == [
+        "by_status: changed outside ecomdsl (it reads mine): switched back; "
+        "mine is not ecomdsl's and is left alone"
+    ]
+    assert [s.what for s in plan.steps] == ["switch facade"]
+    deploy(target, shop())
+    assert "mine" in {n for n, _, _ in catalog_snapshot(target)}
+    assert not plan_of(target, shop()).pending
+
+
 def test_destroy_drops_only_what_ecomdsl_manages(target: Target) -> None:
     deploy(target, shop())
     query(target, "CREATE TABLE notes (x INT)")

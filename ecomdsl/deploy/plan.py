@@ -534,8 +534,16 @@ class _Planner:
                 transaction=self.adapter.TRANSACTIONAL_DDL,
                 after=live,
             )
-            if current is not None:
+            if current is not None and current in self.ours:
                 self.retire[current] = name
+            elif facade_record is not None:
+                # drift: our facade was re-pointed by hand (at nothing of ours, or at more
+                # than one object); it is switched back, and what it read is left alone
+                shown = current or ", ".join(sorted(self.catalog.reads_names(name))) or "nothing"
+                self.warnings.append(
+                    f"{name}: changed outside ecomdsl (it reads {shown}): switched back; "
+                    f"{shown} is not ecomdsl's and is left alone"
+                )
         elif phys_rel is not None and any(
             r is None or r.state != LIVE for r in (facade_record, self.ours.get(phys))
         ):
@@ -934,7 +942,10 @@ def _column_diff(
     live_names = [n for n, _ in live]
     removed = [n for n in live_names if n not in want_names]
     if removed:
-        problems.append("column(s) removed: " + ", ".join(removed))
+        problems.append(
+            "column(s) " + ", ".join(removed) + " of the database table not in the pipeline "
+            "(removed from it, or added outside ecomdsl)"
+        )
     for name, type_text in live:
         target = dict(want).get(name)
         if target is not None and not _same_type(type_text, target):
