@@ -51,6 +51,8 @@ CASES = {
     "alter_watermark": "ALTER TABLE t ALTER WATERMARK FOR ts AS ts - INTERVAL '5 MINUTES'",
     "alter_watermark_ttl": "ALTER TABLE t ALTER WATERMARK FOR ts AS ts - INTERVAL '5 MINUTES' WITH TTL",
     "alter_source_add": "ALTER SOURCE orders ADD COLUMN note VARCHAR",
+    "alter_source_swap": "ALTER SOURCE orders SWAP WITH orders__ecd_new",
+    "alter_source_rename": "ALTER SOURCE orders__ecd_new RENAME TO orders__ecd_old",
     "swap_view": "ALTER VIEW revenue SWAP WITH revenue__ecd_next",
     "swap_table": "ALTER TABLE orders SWAP WITH orders__ecd_new",
     "background_ddl": "SET BACKGROUND_DDL = TRUE",

@@ -30,7 +30,7 @@ from ecomdsl.deploy.desired import desired
 from ecomdsl.deploy.errors import DeployError, StalePlan, StepFailed
 from ecomdsl.deploy.lock import AdvisoryLock, Lock, ViewLock
 from ecomdsl.deploy.plan import Options, Plan, Step, make_plan
-from ecomdsl.deploy.state import Journal
+from ecomdsl.deploy.state import Journal, JournalState
 from ecomdsl.deploy.target import Target, actor, connect
 from ecomdsl.model import ir
 
@@ -142,9 +142,11 @@ class Session:
             return None
         return int(row[0]) if row else None
 
-    def plan(self, pipeline: ir.ResolvedPipeline, options: Options) -> Plan:
+    def plan(
+        self, pipeline: ir.ResolvedPipeline, options: Options, state: JournalState | None = None
+    ) -> Plan:
         """Read catalog and journal once each, and diff."""
-        state = self.journal.read()
+        state = state if state is not None else self.journal.read()
         generations = {
             r.logical_name: r.generation
             for r in state.objects.values()
@@ -175,7 +177,8 @@ def problems_error(plan: Plan) -> DeployError:
 
 @contextlib.contextmanager
 def locked(session: Session, timeout: float, kind: str | None = None) -> Iterator[Lock]:
-    session.journal.bootstrap()
+    if not session.journal.exists():
+        session.journal.bootstrap()
     lock = session.lock(kind)
     lock.acquire(timeout)
     try:
@@ -204,7 +207,7 @@ def apply(
     started = time.perf_counter()
     with locked(session, lock_timeout, lock_kind):
         state = session.journal.read()
-        plan = session.plan(pipeline, options)
+        plan = session.plan(pipeline, options, state)
         if expected_hash is not None and plan.hash != expected_hash:
             raise StalePlan(
                 "the saved plan is stale: the database or the pipeline changed since it was "

@@ -11,7 +11,9 @@ names only, so switching a facade never strands one of them.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections.abc import Callable
 
 import attrs
 from sqlglot import exp
@@ -48,9 +50,15 @@ class DesiredObject:
     physical: str
     fingerprint: str
     reads: tuple[str, ...]  # pipeline names it reads
-    build: tuple[exp.Expr, ...]  # statements that create it ready to read (physical name)
+    make: Callable[[], tuple[exp.Expr, ...]] = attrs.field(eq=False, repr=False)
     table: TableSpec | None = None
     generation: int = 0  # tables: how many times recreated
+
+    @functools.cached_property
+    def build(self) -> tuple[exp.Expr, ...]:
+        """The statements that create it ready to read, under its physical name (made on
+        first use: a plan with nothing to do for an object never renders its SQL)."""
+        return self.make()
 
     @property
     def facaded(self) -> bool:
@@ -124,7 +132,7 @@ def table_spec(d: ir.TableDef, adapter: Adapter) -> TableSpec:
     return TableSpec(identity, version, tuple(columns), tuple(defs), parts, clause)
 
 
-def _eowc_cutoff(p: ir.ResolvedPipeline, name: str) -> exp.Expr | None:
+def eowc_cutoff(p: ir.ResolvedPipeline, name: str) -> exp.Expr | None:
     """PostgreSQL: the watermark a window must close behind, computed from the tables."""
     marks: list[exp.Expr] = []
     for t in sorted(upstream_tables(p, name)):
@@ -161,9 +169,6 @@ def desired(
             gen = generations.get(d.name, 0)
             identity[d.name] = f"table:{d.name}:{gen}"
             physical[d.name] = d.name
-            create = s.create.copy()
-            if adapter.engine == "postgres":
-                create = lower_table(create, "postgres")
             found.append(
                 DesiredObject(
                     d.name,
@@ -171,7 +176,7 @@ def desired(
                     d.name,
                     s.fingerprint,
                     (),
-                    (create,),
+                    functools.partial(_table_build, s.create, adapter),
                     table_spec(d, adapter),
                     gen,
                 )
@@ -185,16 +190,6 @@ def desired(
         identity[d.name] = f"{d.kind}:{phys}"
         physical[d.name] = phys
         renamed = {r: physical[r] for r in d.reads if physical[r] != r}
-        emitter = Emitter(names=renamed | {d.name: phys})
-        create = emitter.create(d)
-        if adapter.engine == "postgres":
-            create = lower_view(
-                create,
-                "postgres",
-                now=None,
-                materialize="matview",
-                watermark_cutoff=_eowc_cutoff(p, d.name) if d.emit_on_window_close else None,
-            )
         found.append(
             DesiredObject(
                 d.name,
@@ -202,10 +197,30 @@ def desired(
                 phys,
                 s.fingerprint,
                 tuple(sorted(d.reads)),
-                tuple(adapter.build(phys, create, d.materialized)),
+                functools.partial(_view_build, p, d, renamed | {d.name: phys}, adapter),
             )
         )
     return Desired(p, tuple(found))
+
+
+def _table_build(create: exp.Create, adapter: Adapter) -> tuple[exp.Expr, ...]:
+    tree = create.copy()
+    return (lower_table(tree, "postgres") if adapter.engine == "postgres" else tree,)
+
+
+def _view_build(
+    p: ir.ResolvedPipeline, d: ir.ViewDef, names: dict[str, str], adapter: Adapter
+) -> tuple[exp.Expr, ...]:
+    create = Emitter(names=names).create(d)
+    if adapter.engine == "postgres":
+        create = lower_view(
+            create,
+            "postgres",
+            now=None,
+            materialize="matview",
+            watermark_cutoff=eowc_cutoff(p, d.name) if d.emit_on_window_close else None,
+        )
+    return tuple(adapter.build(names[d.name], create, d.materialized))
 
 
 def facade(name: str, physical: str) -> exp.Create:

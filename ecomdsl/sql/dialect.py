@@ -297,18 +297,24 @@ class EcomdslParser(RisingWaveParser):
         return this if self._at_eowc() else super()._parse_alias(this, explicit)
 
     def _parse_alter_source(self) -> exp.Alter | None:
-        # ALTER SOURCE s ADD [COLUMN] c type: RisingWave's way to add a column to a source
-        # (a table's ALTER TABLE does not find sources: alter_source_column.rs)
+        # ALTER SOURCE s ADD [COLUMN] c type | RENAME TO t | SWAP WITH t: RisingWave's way to
+        # change a source (ALTER TABLE does not find sources: alter_source_column.rs)
         start = self._index
         if not self._match_text_seq("SOURCE"):
             return None
         name = self._parse_table_parts()
-        if not self._match_text_seq("ADD"):
+        action: exp.Expr | None
+        if self._match_text_seq("ADD"):
+            self._match(TokenType.COLUMN)
+            action = self._parse_column_def(self._parse_field(any_token=True))
+        elif self._match_text_seq("RENAME", "TO"):
+            action = exp.AlterRename(this=self._parse_table_parts())
+        elif self._match_text_seq("SWAP", "WITH"):
+            action = exp.SwapTable(this=self._parse_table_parts())
+        else:
             self._retreat(start)
             return None
-        self._match(TokenType.COLUMN)
-        column = self._parse_column_def(self._parse_field(any_token=True))
-        return self.expression(exp.Alter(this=name, kind="SOURCE", actions=[column]))
+        return self.expression(exp.Alter(this=name, kind="SOURCE", actions=[action]))
 
     def _parse_alter_watermark(self) -> AlterWatermark | None:
         start = self._index
