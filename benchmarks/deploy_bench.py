@@ -75,7 +75,7 @@ from sqlglot import exp
 from ecomdsl.compiler import resolve_paths
 from ecomdsl.deploy.apply import Session, apply
 from ecomdsl.deploy.catalog import QUERIES, read_catalog
-from ecomdsl.deploy.desired import eowc_cutoff, desired
+from ecomdsl.deploy.desired import desired, eowc_cutoff
 from ecomdsl.deploy.plan import Options, Plan, make_plan
 from ecomdsl.deploy.target import Target
 from ecomdsl.model import ir
