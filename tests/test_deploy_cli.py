@@ -140,3 +140,18 @@ def test_help_describes_the_deploy_commands() -> None:
     text = runner.invoke(app, ["apply", "--help"]).output
     for word in ("--yes", "--with-test-data", "--lock-timeout", "stale", "--dry-run"):
         assert word in text
+
+
+def test_apply_asks_on_a_terminal(schema: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ecomdsl.cli import deploy as deploy_cli
+
+    monkeypatch.setattr(deploy_cli, "_interactive", lambda: True)
+    declined = runner.invoke(app, ["apply", "--schema", schema], input="n\n")
+    assert declined.exit_code == 1
+    assert "Apply these 18 step(s)? [y/N]" in declined.output
+    assert "apply cancelled: nothing was changed" in declined.output
+    again = runner.invoke(app, ["plan", "--schema", schema])
+    assert again.exit_code == 2  # nothing was applied
+    accepted = runner.invoke(app, ["apply", "--schema", schema], input="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert "Applied 18 step(s)" in accepted.output

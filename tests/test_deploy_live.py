@@ -94,6 +94,29 @@ def _seed_scenario(target: Target, pg_dsn: str) -> None:
         assert rows, f"{name} is empty"
 
 
+def test_the_journal_says_who_deployed_what_when_with_which_version(target: Target) -> None:
+    from ecomdsl import __version__
+
+    result = deploy(target, shop())
+    rows = query(
+        target,
+        f"SELECT event, actor, tool_version, git_sha, plan_hash, at FROM {target.state_schema}.deploys "
+        "WHERE deploy_id = %s ORDER BY seq",
+        result.deploy_id,
+    )
+    assert [r[0] for r in rows] == ["started", "finished"]
+    _event, actor, version, sha, plan_hash, at = rows[-1]
+    assert "@" in actor and version == __version__ and plan_hash == result.plan.hash
+    assert sha is None or len(sha) == 12
+    assert at is not None
+    steps = query(
+        target,
+        f"SELECT step, event FROM {target.state_schema}.steps WHERE deploy_id = %s ORDER BY seq",
+        result.deploy_id,
+    )
+    assert steps == [(i, e) for i in range(1, result.executed + 1) for e in ("started", "done")]
+
+
 def test_second_plan_is_empty_and_second_apply_changes_nothing(target: Target) -> None:
     deploy(target, shop())
     before = (
@@ -393,6 +416,14 @@ def _reject(at: int) -> Any:
     return fault
 
 
+def _interrupt(at: int) -> Any:
+    def fault(index: int, step: Step, conn: psycopg.Connection[Any]) -> None:
+        if index == at:
+            raise KeyboardInterrupt  # Ctrl-C between two steps
+
+    return fault
+
+
 def _kill(dsn: str, at: int) -> Any:
     def fault(index: int, step: Step, conn: psycopg.Connection[Any]) -> None:
         if index == at:
@@ -412,7 +443,7 @@ CHANGES = {
 
 
 @pytest.mark.parametrize("change", sorted(CHANGES))
-@pytest.mark.parametrize("mode", ["reject", "kill"])
+@pytest.mark.parametrize("mode", ["reject", "kill", "interrupt"])
 def test_a_failure_at_every_step_boundary_is_completed_by_a_rerun(
     engine_dsn: str, mode: str, change: str
 ) -> None:
@@ -435,14 +466,18 @@ def test_a_failure_at_every_step_boundary_is_completed_by_a_rerun(
         try:
             deploy(t, v1)
             load_data(t, v1)
-            fault = _reject(at) if mode == "reject" else _kill(pg_dsn, at)
-            with pytest.raises(StepFailed) as info:
-                deploy(t, v2, options, fault=fault)
-            message = str(info.value)
-            assert f"(step {at} of {len(steps)})" in message
-            assert ("ecomdsl_injected_fault" in message) == (mode == "reject")
-            assert ("connection was lost" in message) == (mode == "kill")
-            deploy(t, v2, options)
+            if mode == "interrupt":
+                with pytest.raises(KeyboardInterrupt):
+                    deploy(t, v2, options, fault=_interrupt(at), lock_kind="view")
+            else:
+                fault = _reject(at) if mode == "reject" else _kill(pg_dsn, at)
+                with pytest.raises(StepFailed) as info:
+                    deploy(t, v2, options, fault=fault)
+                message = str(info.value)
+                assert f"(step {at} of {len(steps)})" in message
+                assert ("ecomdsl_injected_fault" in message) == (mode == "reject")
+                assert ("connection was lost" in message) == (mode == "kill")
+            deploy(t, v2, options, lock_kind="view" if mode == "interrupt" else None)
             assert (catalog_snapshot(t), journal_snapshot(t)) == (
                 [(n.replace(t.schema, reference.schema), k, r) for n, k, r in expected[0]],
                 expected[1],

@@ -118,6 +118,11 @@ def _colour() -> bool:
     return sys.stdout.isatty()
 
 
+def _interactive() -> bool:
+    """A person can answer a confirmation (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
 class ConsoleProgress:
     """One line per step with its time; on a terminal a live spinner while it runs."""
 
@@ -161,6 +166,15 @@ class ConsoleProgress:
 
     def failed(self, index: int, total: int, step: Step, seconds: float) -> None:
         self._end(index, total, step, seconds, "FAILED")
+
+
+def _interrupted(command: str) -> None:
+    typer.echo(
+        f"{command} interrupted: what ran is journaled; run the same command again to "
+        "complete it (every step is idempotent)",
+        err=True,
+    )
+    raise typer.Exit(130)
 
 
 @app.command()
@@ -268,8 +282,7 @@ def apply(
         except EcomdslError as err:
             _fail(err, root)
             return
-    interactive = sys.stdin.isatty()
-    if not yes and not interactive:
+    if not yes and not _interactive():
         typer.echo(
             "apply: no terminal to confirm on; review `ecomdsl plan` and pass --yes", err=True
         )
@@ -334,6 +347,8 @@ def apply(
                     typer.echo(f"refreshed {len(loaded.refreshed)} materialized view(s)")
     except EcomdslError as err:
         _fail(err, root)
+    except KeyboardInterrupt:
+        _interrupted("apply")
 
 
 @app.command()
@@ -361,7 +376,7 @@ def destroy(
     from ecomdsl.deploy.destroy import destroy as run_destroy
 
     root = _root()
-    if not yes and not sys.stdin.isatty():
+    if not yes and not _interactive():
         typer.echo("destroy: no terminal to confirm on; pass --yes", err=True)
         raise typer.Exit(1)
     try:
@@ -389,6 +404,9 @@ def destroy(
             )
     except EcomdslError as err:
         _fail(err, root)
+        return
+    except KeyboardInterrupt:
+        _interrupted("destroy")
         return
     if result.executed == 0:
         typer.echo("Nothing to destroy: no object of this pipeline is deployed there.")
