@@ -336,8 +336,7 @@ def _record(view: str, statements: Statements, expected: list[Row]) -> None:
 
 
 @pytest.mark.parametrize("view", VIEWS)
-@settings(
-    max_examples=200,
+@settings(  # examples: the profile's (conftest: 200 under CI, 20 locally)
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

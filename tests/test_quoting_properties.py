@@ -65,7 +65,11 @@ def _compile(table_name: str, c1: str, c2: str, mv_name: str, alias: str, value:
     return files
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(  # 300 examples under CI, 30 locally (conftest's profiles)
+    max_examples=settings.default.max_examples * 3 // 2,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(names, names, names, names, names, strings, strings.filter(bool))
 def test_names_and_strings_roundtrip(
     table_name: str, c1: str, c2: str, mv_name: str, alias: str, value: str, key: str
