@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
 
 import attrs
 
@@ -176,9 +173,12 @@ def ref(name: str) -> Ref:
     return Ref(name, location=caller_location())
 
 
-CellValue = (
-    str | int | float | decimal.Decimal | bool | dt.datetime | dt.date | dict[str, Any] | None
-)
+def _rows(value: Iterable[Mapping[str, object]]) -> tuple[Mapping[str, object], ...]:
+    return tuple(value)
+
+
+def _objects(value: Iterable[PipelineObject]) -> tuple[PipelineObject, ...]:
+    return tuple(value)
 
 
 @attrs.frozen(eq=False)
@@ -186,10 +186,13 @@ class Rows:
     """One multi-row INSERT into ``table``; each row maps column names to values."""
 
     table: str
-    rows: tuple[Mapping[str, CellValue], ...] = attrs.field(converter=tuple)
+    rows: tuple[Mapping[str, object], ...] = attrs.field(converter=_rows)
 
 
-TestDataSource = Callable[[], Iterable[tuple[str, Iterable[Mapping[str, CellValue]]]]]
+# Cell values are checked against the column types when the pipeline is resolved (an error
+# names the table, row and column), so the static type accepts any value: a dict literal of
+# mixed values is a dict[str, object] to mypy.
+TestDataSource = Callable[[], Iterable[tuple[str, Iterable[Mapping[str, object]]]]]
 
 
 @attrs.frozen(eq=False)
@@ -202,7 +205,7 @@ class Pipeline:
     """
 
     name: str
-    objects: tuple[PipelineObject, ...] = attrs.field(converter=tuple)
+    objects: tuple[PipelineObject, ...] = attrs.field(converter=_objects)
     test_data: TestDataSource | None = None
     doc: str | None = None
     location: SourceLocation = attrs.field(factory=_loc, repr=False)

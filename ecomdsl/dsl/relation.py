@@ -7,7 +7,7 @@ model layer resolves each node's schema and reports problems with the user's fil
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -130,6 +130,10 @@ class Aggregation(Relation):
         return self.where(*predicates)
 
 
+def _strings(value: str | Iterable[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def _join_on(value: Any) -> tuple[str, ...] | Expr:
     if isinstance(value, str):
         return (value,)
@@ -223,7 +227,7 @@ class ZScore(Relation):
     exclude_recent: str | int = "1 hour"
     threshold: float = 3.0
     min_periods: int = 6
-    partition_by: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    partition_by: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     count_as: str = "baseline_count"
     mean_as: str = "baseline_mean"
     stddev_as: str = "baseline_stddev"
