@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import cProfile
+import functools
 import json
 import os
 import pstats
@@ -437,15 +438,26 @@ def _short(filename: str) -> str:
     return path.name
 
 
-def profile_plan(target: Target, p: ir.ResolvedPipeline, top: int) -> tuple[float, list[dict]]:
+def _plan_once(p: ir.ResolvedPipeline, session: Session) -> object:
+    return session.plan(p, Options())
+
+
+def _apply_once(p: ir.ResolvedPipeline, root: Path, session: Session) -> object:
+    return apply(session, p, Options(), root=root)
+
+
+def profile_plan(
+    target: Target, p: ir.ResolvedPipeline, top: int
+) -> tuple[float, list[dict[str, Any]]]:
     """cProfile of one in-process no-op plan: the ``top`` functions by cumulative time."""
     profiler = cProfile.Profile()
     profiler.enable()
     noop_plan(target, p)
     profiler.disable()
     stats = pstats.Stats(profiler)
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]  # pstats keeps it untyped
     entries = []
-    for (filename, line, func), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():
+    for (filename, line, func), (_cc, calls, tottime, cumtime, _callers) in raw.items():
         if filename in ("~", __file__) or func.startswith("<"):  # builtins, comprehensions
             continue  # and this script's own frames
         entries.append(
@@ -457,7 +469,8 @@ def profile_plan(target: Target, p: ir.ResolvedPipeline, top: int) -> tuple[floa
             }
         )
     entries.sort(key=lambda e: -float(e["cumtime"]))
-    return float(stats.total_tt), entries[:top]
+    total: float = stats.total_tt  # type: ignore[attr-defined]
+    return total, entries[:top]
 
 
 # ---- main ---------------------------------------------------------------------------------
@@ -610,10 +623,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     )
                     size.first_apply_s, size.first_apply_steps = first_apply(target, p, project)
                     size.relations = relation_count(dsn, size.schema)
-                    size.plan_queries = counted(target, lambda s, p=p: s.plan(p, Options()))
-                    size.apply_queries = counted(
-                        target, lambda s, p=p, r=project: apply(s, p, Options(), root=r)
-                    )
+                    size.plan_queries = counted(target, functools.partial(_plan_once, p))
+                    size.apply_queries = counted(target, functools.partial(_apply_once, p, project))
                     sizes.append(size)
                     timings.append(time_noop_plan(f"plan, no-op ({n} objects)", target, p, runs))
                     if n == args.objects:
@@ -621,8 +632,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                             repeat(
                                 f"`ecomdsl plan`, no-op ({n} objects)",
                                 runs,
-                                lambda project=project: run_cli(
-                                    ["plan", "-t", TARGET_NAME], project, dsn
+                                functools.partial(
+                                    run_cli, ["plan", "-t", TARGET_NAME], project, dsn
                                 ),
                                 "fresh process: import, load, resolve, connect, plan",
                             )

@@ -88,7 +88,8 @@ def test_roundtrip_real_ast(key: str, caplog: pytest.LogCaptureFixture) -> None:
 
 def test_registration() -> None:
     assert Dialect["ecomdsl"] is m.Ecomdsl
-    assert Dialect.get_or_raise("ecomdsl").parser_class is m.EcomdslParser
+    parser: object = Dialect.get_or_raise("ecomdsl").parser_class
+    assert parser is m.EcomdslParser
 
 
 def test_ast_shapes() -> None:
@@ -104,7 +105,10 @@ def test_ast_shapes() -> None:
         m.EmitOnWindowCloseProperty,
     ]
     swap = sqlglot.parse_one(CASES["swap"], read=D)
-    assert swap.kind == "MATERIALIZED VIEW" and isinstance(swap.args["actions"][0], exp.SwapTable)
+    assert isinstance(swap, exp.Alter)
+    assert swap.args["kind"] == "MATERIALIZED VIEW" and isinstance(
+        swap.args["actions"][0], exp.SwapTable
+    )
     assert isinstance(sqlglot.parse_one("FLUSH", read=D), m.Flush)
 
 

@@ -114,7 +114,7 @@ Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 def money(draw: Draw) -> float | int:
     """A JSON money value with at most 2 decimals (sometimes a JSON integer)."""
-    cents = draw(st.integers(0, 100_000))
+    cents: int = draw(st.integers(0, 100_000))
     if draw(st.integers(0, 4)) == 0:
         return cents // 100
     return float(Decimal(cents) / 100)
@@ -138,7 +138,8 @@ def event_data(draw: Draw, event_type: str) -> dict[str, Any] | None:
         if shape == "empty":
             return {}
         return {"quantity": draw(st.integers(1, 3)), "unit_price": money(draw)}
-    return draw(st.sampled_from([None, {}]))
+    empty: dict[str, Any] | None = draw(st.sampled_from([None, {}]))
+    return empty
 
 
 def make_event(draw: Draw, when: dt.datetime, event_type: str | None = None) -> Row:
@@ -322,7 +323,7 @@ def _record(view: str, statements: Statements, expected: list[Row]) -> None:
     """Hypothesis statistics: how often the interesting shapes occurred."""
     events = [r for t, rows in statements if t == "user_events" for r in rows]
     kept = kept_events(statements)
-    times = [r["event_time"] for r in kept]
+    times: list[dt.datetime] = [r["event_time"] for r in kept]  # type: ignore[misc]
     products = [r["product_id"] for t, rows in statements if t == "products" for r in rows]
     event(f"events: {'none' if not events else 'up to 10' if len(events) <= 10 else 'over 10'}")
     event(f"late rows dropped: {len(events) > len(kept)}")

@@ -16,7 +16,8 @@ runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
 
 
 def block(lang: str, index: int = 0) -> str:
-    return re.findall(rf"```{lang}\n(.*?)```", README, re.S)[index]
+    found: list[str] = re.findall(rf"```{lang}\n(.*?)```", README, re.S)
+    return found[index]
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from ecomdsl.model.build import resolve
 from ecomdsl.testing.rows import diff_rows
 from pipelines.ecommerce import pipeline
 from pipelines.ecommerce_data import generate
-from tests.reference.views import ALL_VIEWS, kept_events
+from tests.reference.views import ALL_VIEWS, Statements, kept_events
 
 SEED_VIEWS = sorted(ALL_VIEWS)
 
@@ -43,7 +43,7 @@ def postgres_run(resolved: ir.ResolvedPipeline, pg_dsn: str) -> Iterator[RunResu
 
 
 @pytest.mark.parametrize("view", SEED_VIEWS)
-def test_duckdb_matches_reference(view: str, duckdb_run: RunResult, statements: list) -> None:
+def test_duckdb_matches_reference(view: str, duckdb_run: RunResult, statements: Statements) -> None:
     expected = ALL_VIEWS[view](statements)
     assert expected, f"the reference gives no rows for {view}: the test would prove nothing"
     assert diff_rows(duckdb_run.views[view].dicts(), expected) == []
@@ -51,12 +51,14 @@ def test_duckdb_matches_reference(view: str, duckdb_run: RunResult, statements: 
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("view", SEED_VIEWS)
-def test_postgres_matches_reference(view: str, postgres_run: RunResult, statements: list) -> None:
+def test_postgres_matches_reference(
+    view: str, postgres_run: RunResult, statements: Statements
+) -> None:
     assert diff_rows(postgres_run.views[view].dicts(), ALL_VIEWS[view](statements)) == []
 
 
 def test_late_rows_dropped_as_the_reference_drops_them(
-    duckdb_run: RunResult, statements: list
+    duckdb_run: RunResult, statements: Statements
 ) -> None:
     events = sum(len(rows) for table, rows in statements if table == "user_events")
     kept = len(kept_events(statements))
@@ -71,14 +73,17 @@ def test_only_the_injected_spike_is_flagged(duckdb_run: RunResult) -> None:
     assert flagged[0]["z_score"] > 3 and flagged[0]["baseline_hours"] >= 6
 
 
-def test_the_comparison_can_fail(duckdb_run: RunResult, statements: list) -> None:
+def test_the_comparison_can_fail(duckdb_run: RunResult, statements: Statements) -> None:
     """diff_rows reports a changed count, a changed float and a missing row."""
     expected = ALL_VIEWS["funnel_analysis"](statements)
-    changed = [dict(expected[0], total_sessions=expected[0]["total_sessions"] + 1)]
+    sessions = expected[0]["total_sessions"]
+    assert isinstance(sessions, int)
+    changed = [dict(expected[0], total_sessions=sessions + 1)]
     assert diff_rows(duckdb_run.views["funnel_analysis"].dicts(), changed) != []
     rates = [
         dict(
-            expected[0], overall_conversion_rate=expected[0]["overall_conversion_rate"] * (1 + 1e-6)
+            expected[0],
+            overall_conversion_rate=float(str(expected[0]["overall_conversion_rate"])) * (1 + 1e-6),
         )
     ]
     assert any(
