@@ -4,6 +4,7 @@ Importing the package registers the ``ecomdsl`` sqlglot dialect, so that
 ``sqlglot.parse(sql, read="ecomdsl")`` reads the generated files.
 """
 
+from ecomdsl import dialect as _dialect  # registers "ecomdsl" with sqlglot
 from ecomdsl.dsl.expr import (
     avg,
     bool_and,
@@ -50,7 +51,6 @@ from ecomdsl.dsl.relation import (
     union_all,
 )
 from ecomdsl.errors import CompileError, EcomdslError
-from ecomdsl.sql import dialect as _dialect  # registers "ecomdsl" with sqlglot
 from ecomdsl.types import SqlType
 
 __version__ = "0.1.0"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from sqlglot import exp
 
+from ecomdsl.dialect import DIALECT
 from ecomdsl.model import ir
-from ecomdsl.sql.dialect import DIALECT
 from ecomdsl.sql.emit import Emitter
 from ecomdsl.sql.statements import Stage, creation_order, drop_order, statements
 

@@ -64,9 +64,9 @@ from ecomdsl.deploy.state import (
     ObjectRecord,
     bootstrap_statements,
 )
+from ecomdsl.dialect import identifier
 from ecomdsl.model import ir
 from ecomdsl.model.build import resolve
-from ecomdsl.sql.dialect import identifier
 from tests.helpers import ROOT
 
 SCHEMA = "public"

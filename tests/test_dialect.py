@@ -15,7 +15,7 @@ from sqlglot.dialects.dialect import Dialect
 from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 
 import ecomdsl  # noqa: F401  (registers the dialect)
-from ecomdsl.sql import dialect as m
+from ecomdsl import dialect as m
 
 D = "ecomdsl"
 CASES = {

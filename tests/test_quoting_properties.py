@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from sqlglot import exp
 
 from ecomdsl import MaterializedView, Pipeline, Table, col
+from ecomdsl.dialect import RESERVED_KEYWORDS
 from ecomdsl.model.build import resolve
 from ecomdsl.render import render
-from ecomdsl.sql.dialect import RESERVED_KEYWORDS
 from tests.helpers import ROOT
 
 TRICKY = [

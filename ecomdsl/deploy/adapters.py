@@ -1,7 +1,7 @@
 """Engine adapters: the statements a deploy sends, and what each engine can do.
 
 Every statement is a sqlglot tree printed in the engine's dialect (names through
-`ecomdsl.sql.dialect.identifier`, values as literals). Capabilities are flags, not if-chains:
+`ecomdsl.dialect.identifier`, values as literals). Capabilities are flags, not if-chains:
 
 ================  ==============================  =================================
 capability        RisingWave                      PostgreSQL (CI stand-in)
@@ -26,7 +26,7 @@ from typing import ClassVar
 
 from sqlglot import exp
 
-from ecomdsl.sql.dialect import DIALECT, AlterWatermark, Wait, identifier
+from ecomdsl.dialect import DIALECT, AlterWatermark, Wait, identifier
 
 Version = tuple[int, int, int]
 

@@ -19,9 +19,9 @@ import attrs
 from sqlglot import exp
 
 from ecomdsl.deploy.adapters import Adapter, create_view, select_all
+from ecomdsl.dialect import WatermarkTtlConstraint
 from ecomdsl.engines.runner import upstream_tables
 from ecomdsl.model import ir
-from ecomdsl.sql.dialect import WatermarkTtlConstraint
 from ecomdsl.sql.emit import Emitter, column, data_type, interval, table
 from ecomdsl.sql.lower import lower_table, lower_view, target_datatype
 from ecomdsl.sql.statements import creation_order, statements

@@ -27,7 +27,7 @@ from sqlglot import exp
 
 from ecomdsl.deploy.adapters import Adapter
 from ecomdsl.deploy.errors import DeployError, LockBusy
-from ecomdsl.sql.dialect import identifier
+from ecomdsl.dialect import identifier
 
 BUSY_SQLSTATES = frozenset({"42710", "42P07", "23505"})
 

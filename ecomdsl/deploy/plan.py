@@ -26,7 +26,7 @@ from ecomdsl.deploy.adapters import Adapter, add_column, drop, rename
 from ecomdsl.deploy.catalog import MV, SOURCE, TABLE, VIEW, Catalog
 from ecomdsl.deploy.desired import Desired, DesiredObject, TableSpec, desired, facade
 from ecomdsl.deploy.state import BUILDING, BUILT, DROPPED, FACADE, LIVE, JournalState
-from ecomdsl.sql.dialect import Flush, identifier
+from ecomdsl.dialect import Flush, identifier
 
 PLAN_FORMAT = 1
 

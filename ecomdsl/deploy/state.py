@@ -26,7 +26,7 @@ from psycopg import sql as pgsql
 from sqlglot import exp
 
 from ecomdsl.deploy.adapters import Adapter
-from ecomdsl.sql.dialect import identifier
+from ecomdsl.dialect import identifier
 
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "deploys": (

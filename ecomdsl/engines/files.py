@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 
 from sqlglot import exp
 
+from ecomdsl.dialect import identifier
 from ecomdsl.engines.data import Loaded, delay_of
 from ecomdsl.errors import EcomdslError
 from ecomdsl.model import ir
-from ecomdsl.sql.dialect import identifier
 from ecomdsl.sql.emit import data_type
 from ecomdsl.sql.lower import target_datatype
 

@@ -485,7 +485,7 @@ def qualify(e: ir.IExpr, qualifier: str) -> ir.IExpr:
     if isinstance(e, ir.IRaw):
         from sqlglot import exp
 
-        from ecomdsl.sql.dialect import identifier
+        from ecomdsl.dialect import identifier
 
         node = e.node.copy()
         for c in node.find_all(exp.Column):

@@ -17,10 +17,10 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError
 
+from ecomdsl.dialect import DIALECT, identifier
 from ecomdsl.dsl import expr as d
 from ecomdsl.errors import Diagnostic, SourceLocation
 from ecomdsl.model import ir
-from ecomdsl.sql.dialect import DIALECT, identifier
 from ecomdsl.types import (
     INTEGER_WIDTH,
     Category,

@@ -15,8 +15,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from ecomdsl.model import ir
-from ecomdsl.sql.dialect import (
+from ecomdsl.dialect import (
     DIALECT,
     AppendOnlyProperty,
     EmitOnWindowCloseProperty,
@@ -25,6 +24,7 @@ from ecomdsl.sql.dialect import (
     WatermarkTtlConstraint,
     identifier,
 )
+from ecomdsl.model import ir
 from ecomdsl.types import SqlType
 
 RANKING = frozenset({"ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD"})

@@ -25,8 +25,8 @@ from typing import Literal
 
 from sqlglot import exp
 
+from ecomdsl.dialect import EmitOnWindowCloseProperty, identifier
 from ecomdsl.errors import EcomdslError
-from ecomdsl.sql.dialect import EmitOnWindowCloseProperty, identifier
 from ecomdsl.sql.emit import INTEGER_DIVISION, WINDOW_TIME_TYPE
 
 Target = Literal["duckdb", "postgres"]

@@ -24,8 +24,8 @@ from enum import StrEnum
 import attrs
 from sqlglot import exp
 
+from ecomdsl.dialect import DIALECT
 from ecomdsl.model import ir
-from ecomdsl.sql.dialect import DIALECT
 from ecomdsl.sql.emit import Emitter
 
 
