@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Self, cast
 
+import attrs
 import psycopg
 import pytest
 import sqlglot
@@ -545,7 +546,10 @@ def test_rebuild_builds_switches_the_facade_then_drops_the_old_mv(want: Desired)
         f"DROP VIEW IF EXISTS {NEXT}",
     )
     assert not switch.transaction  # RisingWave: SWAP is atomic, there is no transaction
-    assert switch.after == live
+    # the scratch view is journaled first, so a leftover of a crash is known to be ours
+    scratch = ObjectEvent("revenue_tracker", NEXT, "view", BUILDING)
+    assert switch.before == (scratch,)
+    assert switch.after == (*live, attrs.evolve(scratch, state=DROPPED))
     assert retire.statements == (f"DROP MATERIALIZED VIEW IF EXISTS {OLD_REVENUE}",)
     assert retire.after == (
         ObjectEvent("revenue_tracker", OLD_REVENUE, "materialized view", DROPPED),
@@ -595,6 +599,8 @@ def test_crash_between_swap_and_drop_drops_the_leftover_before_the_old_mv(
     )
     journal[REVENUE] = record("revenue_tracker", REVENUE, "materialized view", fp, BUILT)
     journal["revenue_tracker"] = record("revenue_tracker", "revenue_tracker", FACADE, "", LIVE)
+    # the switch journaled its scratch view before it ran
+    journal[NEXT] = record("revenue_tracker", NEXT, "view", "", BUILDING)
     plan = plan_for(want, schema, journal)
     _, _, live = revenue_events(want)
     assert plan.problems == () and plan.warnings == ()
@@ -607,7 +613,7 @@ def test_crash_between_swap_and_drop_drops_the_leftover_before_the_old_mv(
     assert record_step.statements == ()  # journal only: REVENUE is live
     assert record_step.after == live
     assert drop_next.statements == (f"DROP VIEW IF EXISTS {NEXT}",)
-    assert drop_next.after == ()  # never journaled: nothing to record
+    assert drop_next.after == (ObjectEvent("revenue_tracker", NEXT, "view", DROPPED),)
     assert drop_old.statements == (f"DROP MATERIALIZED VIEW IF EXISTS {OLD_REVENUE}",)
     assert drop_old.after == (
         ObjectEvent("revenue_tracker", OLD_REVENUE, "materialized view", DROPPED),
@@ -1072,3 +1078,15 @@ def test_read_catalog_of_a_missing_schema() -> None:
     assert conn.asked == [q["schema"]]  # nothing else is asked
     assert not got.exists
     assert got.relations == {} and got.columns == {}
+
+
+def test_a_view_of_someone_else_on_a_reserved_name_is_never_dropped(want: Desired) -> None:
+    # the same catalog as after a crash between SWAP and DROP, but the journal never made
+    # NEXT: it is not ecomdsl's, so the plan refuses instead of dropping it
+    schema, journal = with_old_revenue_tracker(want)
+    schema.add(NEXT, "view", [EVENTS])
+    plan = plan_for(want, schema, journal)
+    assert [(p.name, p.action) for p in plan.problems] == [("revenue_tracker", Action.BLOCKED)]
+    assert f"a view named {NEXT!r} exists and was not created by ecomdsl" in (
+        plan.problems[0].message
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import Any
@@ -183,8 +184,9 @@ class _Planner:
         self.steps: dict[Phase, list[Step]] = {phase: [] for phase in Phase}
         self.problems: list[Problem] = []
         self.warnings: list[str] = []
-        # physical objects of ours (journal) in this schema, whatever their pipeline
-        self.ours = {k: v for k, v in journal.objects.items()}
+        # physical objects of this pipeline (journal); another pipeline's are foreign
+        self.ours = {k: v for k, v in journal.objects.items() if v.pipeline == self.pipeline}
+        self.foreign = {k: v for k, v in journal.objects.items() if v.pipeline != self.pipeline}
         self.keep: set[str] = set()  # physical names the pipeline still uses
         self.retire: dict[str, str] = {}  # physical name -> the pipeline name it served
         self.adopted_legacy: dict[str, str] = {}
@@ -204,10 +206,86 @@ class _Planner:
     def is_ours(self, name: str) -> bool:
         return name in self.ours
 
+    def taken(self, o: DesiredObject) -> bool:
+        """Another pipeline deployed an object with this name here: blocked unless --adopt
+        (a renamed pipeline takes its objects over that way)."""
+        record = self.foreign.get(o.name)
+        if record is None:
+            return False
+        if self.options.adopt:
+            self.ours[o.name] = attrs.evolve(record, pipeline=self.pipeline)
+            for k, v in self.foreign.items():
+                if v.logical_name == o.name:
+                    self.ours[k] = attrs.evolve(v, pipeline=self.pipeline)
+            return False
+        self.changes.append(
+            Change(o.name, o.kind, Action.BLOCKED, f"belongs to pipeline {record.pipeline}")
+        )
+        self.problem(
+            o.name,
+            Action.BLOCKED,
+            f"{o.name!r} in schema {self.catalog.schema!r} was deployed by pipeline "
+            f"{record.pipeline!r}",
+            "deploy the pipelines into different schemas (--schema); if you renamed the "
+            "pipeline, --adopt takes its objects over",
+        )
+        return True
+
+    def reserved(self, o: DesiredObject) -> bool:
+        """Names ecomdsl gives its own objects cannot be pipeline names."""
+        if not RESERVED.search(o.name):
+            return False
+        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, "a reserved name"))
+        self.problem(
+            o.name,
+            Action.BLOCKED,
+            f"{o.name!r} ends like the names ecomdsl gives its own objects "
+            "(__ecd_new, __ecd_old, __ecd_next, __ecd_prev, __ecd_legacy, or __ and 8 hex digits)",
+            "rename the object in the pipeline",
+        )
+        return True
+
+    def too_long(self, o: DesiredObject) -> bool:
+        """PostgreSQL cuts names at 63 bytes; ecomdsl adds up to 12 bytes of suffix."""
+        size = len(o.name.encode())
+        if self.adapter.engine != "postgres" or size <= MAX_PG_NAME:
+            return False
+        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, "name too long"))
+        self.problem(
+            o.name,
+            Action.BLOCKED,
+            f"{o.name!r} is {size} bytes long: PostgreSQL keeps 63 bytes of a name and "
+            f"ecomdsl adds up to 12 (__ecd_legacy), so at most {MAX_PG_NAME} bytes deploy there",
+            "shorten the name",
+        )
+        return True
+
+    def own_leftover(self, name: str) -> bool:
+        """A scratch object of ours from an interrupted step (journaled, not dropped)."""
+        record = self.ours.get(name)
+        return record is not None and record.state != DROPPED
+
+    def reserved_in_the_way(self, name: str, base: str) -> bool:
+        """An object we did not make sits on a name ecomdsl needs for ``base``."""
+        rel = self.catalog.get(name)
+        if rel is None or self.own_leftover(name):
+            return False
+        self.problem(
+            base,
+            Action.BLOCKED,
+            f"a {rel.kind} named {name!r} exists and was not created by ecomdsl; ecomdsl "
+            f"needs that name to change {base!r}",
+            "drop or rename it",
+        )
+        return True
+
     # -- tables -------------------------------------------------------------------------
 
     def table(self, o: DesiredObject) -> None:
         assert o.table is not None
+        if self.reserved(o) or self.too_long(o) or self.taken(o):
+            self.keep.add(o.name)
+            return
         rel = self.catalog.get(o.name)
         record = self.ours.get(o.name)
         event = _table_event(o)
@@ -261,16 +339,16 @@ class _Planner:
                 return
             adopt_step = True
         new, old = scratch_names(o.name)
-        if (
-            record is not None
-            and swapped(self.catalog, o.name)
-            and record.fingerprint != o.table.version
-        ):
-            self._finish_recreate(o, event)
+        if record is not None and interrupted_swap(self.catalog, self.ours, o.name):
+            self._finish_recreate(o)
             return
         for leftover in (new, old):
-            if self.catalog.get(leftover) is not None:
+            if self.catalog.get(leftover) is None:
+                continue
+            if self.own_leftover(leftover):
                 self.table_leftovers[leftover] = (o.name, self.catalog.relations[leftover].kind)
+            else:
+                self.reserved_in_the_way(leftover, o.name)
         added, destructive = table_changes(self.catalog, o, record)
         watermark = _watermark_change(record.detail if record else None, o.table)
         in_place_watermark: list[exp.Expr] | None = None
@@ -393,7 +471,7 @@ class _Planner:
             o.name,
             f"recreate ({strategy}): build",
             trees,
-            before=(ObjectEvent(o.name, new, o.kind, BUILDING),),
+            before=(ObjectEvent(o.name, new, o.kind, BUILDING, o.table.version, 0, event.detail),),
         )
         self.step(
             Phase.TABLES,
@@ -409,9 +487,16 @@ class _Planner:
         )
         self.table_leftovers[old] = (o.name, o.kind)
 
-    def _finish_recreate(self, o: DesiredObject, event: ObjectEvent) -> None:
-        """The swap of a recreate happened but the journal did not hear of it."""
+    def _finish_recreate(self, o: DesiredObject) -> None:
+        """The swap of a recreate happened but the journal did not hear of it: record the
+        definition that was built (from its ``building`` row), whatever the pipeline says
+        now; a further change is the next plan's."""
         new, old = scratch_names(o.name)
+        built = self.ours[new]
+        current = self.ours[o.name]
+        event = ObjectEvent(
+            o.name, o.name, o.kind, LIVE, built.fingerprint, current.generation + 1, built.detail
+        )
         kind = _drop_kind(o.kind)
         trees = []
         if self.catalog.get(new) is not None and self.catalog.get(old) is None:
@@ -440,8 +525,23 @@ class _Planner:
     def view(self, o: DesiredObject, rebuilt: dict[str, str]) -> None:
         name, phys = o.name, o.physical
         self.keep.update({phys, name})
+        if self.reserved(o) or self.too_long(o) or self.taken(o):
+            return
         facade_rel = self.catalog.get(name)
         facade_record = self.ours.get(name)
+        if facade_rel is not None and facade_record is not None and facade_rel.kind != VIEW:
+            self.changes.append(
+                Change(name, o.kind, Action.BLOCKED, f"a {facade_rel.kind} has its name")
+            )
+            self.problem(
+                name,
+                Action.BLOCKED,
+                f"{name!r} is a {facade_rel.kind} where ecomdsl keeps the view that reads "
+                f"{o.kind} {name!r} (replaced outside ecomdsl, or it was a table in an "
+                "earlier version of the pipeline)",
+                "rename or drop it (a table's rows go with it), then apply again",
+            )
+            return
         if facade_rel is not None and facade_record is None:
             if not self.options.adopt or facade_rel.kind not in (VIEW, MV):
                 self.changes.append(
@@ -458,6 +558,7 @@ class _Planner:
                 )
                 return
             legacy = f"{name}__ecd_legacy"
+            self.reserved_in_the_way(legacy, name)
             readers = self.catalog.readers(name)
             if readers:
                 shown = ", ".join(d.display() for d in readers)
@@ -478,6 +579,18 @@ class _Planner:
             self.adopted_legacy[legacy] = facade_rel.kind
             facade_rel = None
         phys_rel = self.catalog.get(phys)
+        if phys_rel is not None:
+            expected = {self.want.by_name[r].physical for r in o.reads}
+            found = self.catalog.reads_names(phys)
+            if found != expected:
+                self.problem(
+                    name,
+                    Action.BLOCKED,
+                    f"drift: {phys!r} reads {', '.join(sorted(found)) or 'nothing'} instead of "
+                    f"{', '.join(sorted(expected))} (an input was renamed, dropped or replaced "
+                    "outside ecomdsl)",
+                    "put the input back as it was, or `ecomdsl destroy` and apply again",
+                )
         current = None
         if facade_rel is not None:
             reads = self.catalog.reads_names(name)
@@ -526,13 +639,19 @@ class _Planner:
                     "it would keep reading the old one",
                     f"drop {shown} before the apply and create it again after",
                 )
+            scratch = [self.adapter.next_name(name)]
+            if self.adapter.TRANSACTIONAL_DDL:
+                scratch.append(self.adapter.prev_name(name))
+            for scratch_name in scratch:
+                self.reserved_in_the_way(scratch_name, name)
             self.step(
                 Phase.SWITCH,
                 name,
                 "switch facade",
                 self.adapter.switch(name, phys),
                 transaction=self.adapter.TRANSACTIONAL_DDL,
-                after=live,
+                before=tuple(ObjectEvent(name, n, VIEW, BUILDING) for n in scratch),
+                after=(*live, *(ObjectEvent(name, n, VIEW, DROPPED) for n in scratch)),
             )
             if current is not None and current in self.ours:
                 self.retire[current] = name
@@ -622,11 +741,11 @@ class _Planner:
                     )
                 )
                 self.warnings.append(f"{name}: gone from the pipeline, kept; `--prune` drops it")
-        # leftovers of an interrupted facade switch
+        # leftovers of an interrupted facade switch: journaled before it ran, never dropped
         for rel in self.catalog.relations.values():
             for suffix in ("__ecd_next", "__ecd_prev"):
                 base = rel.name.removesuffix(suffix)
-                if rel.name.endswith(suffix) and base in self.ours and rel.kind == VIEW:
+                if rel.name.endswith(suffix) and self.own_leftover(rel.name):
                     self.retire[rel.name] = base
 
     def _gone_table(self, name: str, kind: str) -> None:
@@ -828,6 +947,8 @@ def make_plan(
 
 
 STRATEGIES = ("copy", "empty")
+RESERVED = re.compile(r"__(ecd_(new|old|next|prev|legacy)|[0-9a-f]{8})$")
+MAX_PG_NAME = 51  # 63 bytes, less the longest suffix ecomdsl adds (__ecd_legacy)
 
 
 def allowance(options: Options, name: str) -> tuple[bool, str | None]:
@@ -840,15 +961,22 @@ def allowance(options: Options, name: str) -> tuple[bool, str | None]:
 
 
 def scratch_names(table: str) -> tuple[str, str]:
-    """The new table of a recreate, and the old one once replaced."""
-    base = table[:50]
+    """The new table of a recreate, and the old one once replaced (a long name is
+    shortened with a hash of it, so two long names never share scratch names)."""
+    base = table
+    if len(table.encode()) > 50:
+        base = table[:40] + "_" + hashlib.sha256(table.encode()).hexdigest()[:8]
     return f"{base}__ecd_new", f"{base}__ecd_old"
 
 
-def swapped(catalog: Catalog, table: str) -> bool:
-    """A recreate of ``table`` got past its swap (ids only grow: the newer table has the
-    larger id)."""
+def interrupted_swap(catalog: Catalog, ours: dict[str, Any], table: str) -> bool:
+    """A recreate of ``table`` got past its swap but not past journaling it: the new table
+    is journaled ``building``, and the catalog shows the swap (an old table left, or, on
+    RisingWave between SWAP and RENAME, the scratch name on the older table: ids only grow)."""
     new, old = scratch_names(table)
+    record = ours.get(new)
+    if record is None or record.state != BUILDING:
+        return False
     current, new_rel = catalog.get(table), catalog.get(new)
     if catalog.get(old) is not None:
         return True
@@ -878,7 +1006,8 @@ def table_generations(
         record = journal.objects.get(o.name)
         generation = record.generation if record else 0
         if record is not None and catalog.get(o.name) is not None:
-            if swapped(catalog, o.name) and record.fingerprint != o.table.version:
+            ours = {k: v for k, v in journal.objects.items() if v.pipeline == want.pipeline.name}
+            if interrupted_swap(catalog, ours, o.name):
                 generation += 1
             else:
                 _, destructive = table_changes(catalog, o, record)
