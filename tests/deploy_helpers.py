@@ -97,10 +97,9 @@ def deploy(
 
 def load_data(target: Target, pipeline: ir.ResolvedPipeline) -> None:
     from ecomdsl.deploy.data import load_test_data
-    from ecomdsl.deploy.desired import desired
 
     with Session(target) as session:
-        load_test_data(session.conn, session.adapter, desired(pipeline, session.adapter))
+        load_test_data(session.conn, session.adapter, session.desired(pipeline))
 
 
 def query(target: Target, text: str, *params: Any) -> list[tuple[Any, ...]]:

@@ -155,3 +155,44 @@ def test_apply_asks_on_a_terminal(schema: str, monkeypatch: pytest.MonkeyPatch) 
     accepted = runner.invoke(app, ["apply", "--schema", schema], input="y\n")
     assert accepted.exit_code == 0, accepted.output
     assert "Applied 18 step(s)" in accepted.output
+
+
+def test_bad_inputs_are_one_line_never_a_traceback(
+    seed_project: Path, schema: str, pg_dsn: str
+) -> None:
+    # an unparsable DSN: nothing of it is shown (it may hold a password)
+    bad = runner.invoke(app, ["plan", "--dsn", "postgresql://u:hunter2@[::1/db"])
+    assert bad.exit_code == 1 and "hunter2" not in bad.output and "Traceback" not in bad.output
+    assert "the DSN from --dsn is not valid" in bad.output
+    # a named target must say where its DSN comes from
+    (seed_project / "pyproject.toml").write_text(
+        "[project]\nname = 'demo'\n\n[tool.ecomdsl.targets.prod]\nschema = 'analytics'\n"
+    )
+    no_env = runner.invoke(app, ["plan", "--target", "prod"])
+    assert no_env.exit_code == 1 and "has no dsn_env" in no_env.output
+    (seed_project / "pyproject.toml").write_text("[project]\nname = 'demo'\n[tool]\necomdsl = 5\n")
+    odd = runner.invoke(app, ["plan", "--target", "prod"])
+    assert odd.exit_code == 1 and "[tool.ecomdsl.targets] must hold tables" in odd.output
+    (seed_project / "pyproject.toml").write_text("[project]\nname = 'demo'\n")
+    system = runner.invoke(app, ["plan", "--schema", "pg_x"])
+    assert system.exit_code == 1 and "'pg_x' is a system schema name" in system.output
+    # a plan saved where it cannot be written
+    out = runner.invoke(app, ["plan", "--schema", schema, "--out", "/nonexistent/dir/p.json"])
+    assert out.exit_code == 1 and "No such file or directory" in out.output
+    assert "Traceback" not in out.output
+    # a damaged saved plan
+    path = seed_project / "plan.json"
+    assert runner.invoke(app, ["plan", "--schema", schema, "--out", str(path)]).exit_code == 2
+    data = json.loads(path.read_text())
+    for damage in ({"hash": None}, {"options": [1]}, {"options": {"allow_destructive": 5}}):
+        path.write_text(json.dumps({**data, **damage}))
+        result = runner.invoke(app, ["apply", str(path), "--yes"])
+        assert result.exit_code == 1, damage
+        assert "damaged" in result.output and "Traceback" not in result.output
+    # a journal damaged by hand: one line, not a traceback
+    assert runner.invoke(app, ["apply", "--schema", schema, "--yes"]).exit_code == 0
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        conn.execute("ALTER TABLE ecomdsl.deploys DROP COLUMN event")
+    broken = runner.invoke(app, ["apply", "--schema", schema, "--yes"])
+    assert broken.exit_code == 1 and "Traceback" not in broken.output
+    assert "the database refused" in broken.output

@@ -232,13 +232,18 @@ def test_a_new_watermark_delay_is_in_place(target: Target) -> None:
     assert {c.name: c.detail for c in plan.changes}["orders"] == (
         "watermark: ts - 2 MINUTES -> ts - 5 MINUTES"
     )
-    assert [s.what for s in plan.steps] == ["alter watermark"]
+    assert plan.steps[0].what == "alter watermark"
     if target.dsn == RW_DSN:
+        assert [s.what for s in plan.steps] == ["alter watermark"]
         assert plan.steps[0].statements == (
             "ALTER TABLE orders ALTER WATERMARK FOR ts AS ts - INTERVAL '5 MINUTES'",
         )
-    else:  # the PostgreSQL stand-in has no watermark in its DDL: journal only
+    else:
+        # the PostgreSQL stand-in has no watermark in its DDL (journal only), and its views
+        # compute closed windows from the delay: what reads orders is rebuilt
         assert plan.steps[0].statements == ()
+        rebuilt = {n for n, a in actions(plan).items() if a == "rebuild"}
+        assert rebuilt == {"paid", "revenue", "big_windows", "by_status"}
     deploy(target, shop(watermark="5 minutes"))
     assert not plan_of(target, shop(watermark="5 minutes")).pending
 
@@ -554,3 +559,95 @@ def test_a_stale_saved_plan_is_refused(target: Target) -> None:
         deploy(target, shop(window="30 minutes"), expected_hash=saved.hash)
     fresh = plan_of(target, shop(window="30 minutes"))
     assert deploy(target, shop(window="30 minutes"), expected_hash=fresh.hash).executed > 0
+
+
+# -- found by a hostile review ---------------------------------------------------------------
+
+
+def test_objects_of_others_on_names_ecomdsl_uses_are_never_dropped(target: Target) -> None:
+    deploy(target, shop())
+    query(target, "CREATE TABLE orders__ecd_old (x INT)")
+    query(target, "CREATE VIEW revenue__ecd_prev AS SELECT 1 AS x")
+    query(target, "CREATE VIEW revenue__ecd_next AS SELECT 1 AS x")
+    assert not plan_of(target, shop()).pending
+    deploy(target, shop())
+    changed = plan_of(target, shop(window="30 minutes"))
+    assert [p.name for p in changed.problems] == ["revenue"] * (1 if target.dsn == RW_DSN else 2)
+    assert "'revenue__ecd_next' exists and was not created by ecomdsl" in (
+        changed.problems[0].message
+    )
+    recreate = plan_of(target, shop(amount_type="int"), Options(allow_destructive=("orders=copy",)))
+    assert any("'orders__ecd_old' exists" in p.message for p in recreate.problems)
+    names = {n for n, _, _ in catalog_snapshot(target)}
+    assert {"orders__ecd_old", "revenue__ecd_prev", "revenue__ecd_next"} <= names
+
+
+def test_two_pipelines_in_one_schema_never_take_each_others_objects(target: Target) -> None:
+    from ecomdsl import MaterializedView, Pipeline, Table, count
+    from ecomdsl.model.build import resolve
+
+    deploy(target, shop())
+    stock = Table("stock", {"sku": "varchar"})
+    other = resolve(
+        Pipeline("other", objects=[stock, MaterializedView("by_status", stock.agg(n=count()))])
+    )
+    plan = plan_of(target, other)
+    assert [(p.name, p.action.value) for p in plan.problems] == [("by_status", "blocked")]
+    assert "was deployed by pipeline 'shop'" in plan.problems[0].message
+    taken = plan_of(target, other, Options(adopt=True))
+    assert not taken.problems
+
+
+def test_a_name_too_long_for_postgresql_is_refused(target: Target) -> None:
+    from ecomdsl import MaterializedView, Pipeline, Table, count
+    from ecomdsl.model.build import resolve
+
+    name = "per_customer_with_a_rather_descriptive_long_name_xyz"  # 52 bytes
+    p = resolve(
+        Pipeline("long", objects=[MaterializedView(name, Table("t", {"a": "int"}).agg(n=count()))])
+    )
+    plan = plan_of(target, p)
+    if target.dsn == RW_DSN:
+        assert not plan.problems
+    else:
+        assert [p.name for p in plan.problems] == [name]
+        assert "52 bytes long" in plan.problems[0].message
+
+
+def test_test_data_loads_after_a_table_recreate(target: Target) -> None:
+    deploy(target, shop())
+    changed = shop(amount_type="int")
+    deploy(target, changed, Options(allow_destructive=("orders=empty",)))
+    load_data(target, changed)
+    assert query(target, "SELECT count(*) FROM orders") == [(30,)]
+    assert query(target, "SELECT sum(n) FROM by_status") == [(30,)]
+
+
+def test_an_input_renamed_by_hand_is_reported_as_drift(target: Target) -> None:
+    deploy(target, shop())
+    query(target, "ALTER TABLE orders RENAME TO orders_bak")
+    plan = plan_of(target, shop())
+    drift = [p for p in plan.problems if p.message.startswith("drift:")]
+    assert drift and "reads orders_bak instead of orders" in drift[0].message
+
+
+def test_bad_allow_destructive_values_are_refused(target: Target) -> None:
+    deploy(target, shop())
+    for value, message in (
+        ("orders=COPY", "the strategy is copy or empty"),
+        ("orders=", "the strategy is copy or empty"),
+        ("nope=copy", "the pipeline has no table 'nope'"),
+    ):
+        plan = plan_of(target, shop(), Options(allow_destructive=(value,)))
+        assert [p.message for p in plan.problems] == [f"--allow-destructive {value}: {message}"]
+
+
+def test_the_journal_keeps_its_order_when_a_deployers_clock_runs_ahead(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = time.time_ns
+    monkeypatch.setattr(time, "time_ns", lambda: real() + 3600 * 10**9)
+    deploy(target, shop())  # an operator whose clock is an hour ahead
+    monkeypatch.setattr(time, "time_ns", real)
+    deploy(target, shop(window="30 minutes"))
+    assert not plan_of(target, shop(window="30 minutes")).pending

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import psycopg
 import typer
 
 from ecomdsl.cli.core import PathsArg, _fail, _paths, _root, app
@@ -168,6 +169,23 @@ class ConsoleProgress:
         self._end(index, total, step, seconds, "FAILED")
 
 
+def _one_line(err: Exception) -> EcomdslError:
+    """A database or file error that escaped the deploy as one readable line."""
+    if isinstance(err, EcomdslError):
+        return err
+    if isinstance(err, psycopg.Error):
+        lines = str(err).strip().splitlines()
+        code = f" [{err.sqlstate}]" if err.sqlstate else ""
+        return EcomdslError(
+            f"the database refused: {lines[0] if lines else type(err).__name__}{code} "
+            "(is the state schema intact and may this user create there?)"
+        )
+    if isinstance(err, OSError):
+        where = f"{err.filename}: " if err.filename else ""
+        return EcomdslError(f"{where}{err.strerror or err}")
+    return EcomdslError(str(err))
+
+
 def _interrupted(command: str) -> None:
     typer.echo(
         f"{command} interrupted: what ran is journaled; run the same command again to "
@@ -217,15 +235,18 @@ def plan(
         with Session(t, purpose="plan") as session:
             result = session.plan(p, options)
             where = f"{session.adapter.engine} {t.describe()}"
-    except EcomdslError as err:
-        _fail(err, root)
+    except (EcomdslError, psycopg.Error, OSError) as err:
+        _fail(_one_line(err), root)
         return
     if format is PlanFormat.json:
         typer.echo(show.json_text(result, where), nl=False)
     else:
         typer.echo(show.text(result, where, colour=_colour(), show_sql=not no_sql), nl=False)
     if out is not None:
-        show.save(result, where, out)
+        try:
+            show.save(result, where, out)
+        except OSError as err:
+            _fail(_one_line(err), root)
         typer.echo(f"plan saved to {out}; `ecomdsl apply {out}` runs exactly it", err=True)
     if result.problems:
         raise typer.Exit(1)
@@ -289,7 +310,9 @@ def apply(
         raise typer.Exit(1)
     try:
         if saved is not None:
-            t = _target(root, dsn, target, schema or saved["schema"])
+            # the plan's schema, unless --schema or --target says where: then they must agree
+            chosen = schema if schema is not None or target is not None else saved["schema"]
+            t = _target(root, dsn, target, chosen)
             if t.schema != saved["schema"]:
                 raise EcomdslError(
                     f"the saved plan is for schema {saved['schema']!r}, not {t.schema!r}"
@@ -336,17 +359,16 @@ def apply(
                 )
             if with_test_data:
                 from ecomdsl.deploy.data import load_test_data
-                from ecomdsl.deploy.desired import desired
 
-                loaded = load_test_data(session.conn, session.adapter, desired(p, session.adapter))
+                loaded = load_test_data(session.conn, session.adapter, session.desired(p))
                 rows = ", ".join(f"{k} {v:,}" for k, v in loaded.rows.items()) or "no rows"
                 typer.echo(f"test data: loaded {rows}")
                 for name in loaded.skipped:
                     typer.echo(f"test data: {name} already holds rows: left alone")
                 if loaded.refreshed:
                     typer.echo(f"refreshed {len(loaded.refreshed)} materialized view(s)")
-    except EcomdslError as err:
-        _fail(err, root)
+    except (EcomdslError, psycopg.Error, OSError) as err:
+        _fail(_one_line(err), root)
     except KeyboardInterrupt:
         _interrupted("apply")
 
@@ -402,8 +424,8 @@ def destroy(
                 progress=ConsoleProgress(),
                 lock_timeout=lock_timeout,
             )
-    except EcomdslError as err:
-        _fail(err, root)
+    except (EcomdslError, psycopg.Error, OSError) as err:
+        _fail(_one_line(err), root)
         return
     except KeyboardInterrupt:
         _interrupted("destroy")
@@ -441,8 +463,8 @@ def unlock(
                 typer.echo("No lock: nothing was ever deployed there.")
                 return
             broken = lock.break_lock(deploy_id)  # type: ignore[attr-defined]
-    except EcomdslError as err:
-        _fail(err, root)
+    except (EcomdslError, psycopg.Error, OSError) as err:
+        _fail(_one_line(err), root)
         return
     if broken is None:
         typer.echo(f"No lock is held on schema {t.schema!r}.")

@@ -193,6 +193,11 @@ class Postgres(Adapter):
     TRANSACTIONAL_DDL = True
     BACKGROUND_BUILD = False
 
+    def session(self, schema: str) -> list[exp.Expr]:
+        # a DDL step that waits for someone else's lock makes every reader queue behind it:
+        # give up after a few seconds (the step fails; a re-run completes it)
+        return [*super().session(schema), set_var("lock_timeout", exp.Literal.string("10s"))]
+
     def build(self, physical: str, create: exp.Create, materialized: bool) -> list[exp.Expr]:
         return [create, *self.finish_build(physical)] if materialized else [create]
 

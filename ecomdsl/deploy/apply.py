@@ -24,9 +24,9 @@ import psycopg
 from psycopg import sql as pgsql
 
 from ecomdsl import __version__
-from ecomdsl.deploy.adapters import Adapter, RisingWave, adapter_for
+from ecomdsl.deploy.adapters import Adapter, Postgres, RisingWave, adapter_for
 from ecomdsl.deploy.catalog import read_catalog
-from ecomdsl.deploy.desired import desired
+from ecomdsl.deploy.desired import Desired, desired
 from ecomdsl.deploy.errors import DeployError, StalePlan, StepFailed
 from ecomdsl.deploy.lock import AdvisoryLock, Lock, ViewLock
 from ecomdsl.deploy.plan import Options, Plan, Step, make_plan
@@ -132,27 +132,38 @@ class Session:
         return AdvisoryLock(self.conn, self.target.schema, self.deploy_id)
 
     def count_rows(self, table: str) -> int | None:
+        """Rows at stake in a destructive change (None when they cannot be counted within
+        a few seconds: a plan never waits on someone else's lock)."""
+        count = pgsql.SQL("SELECT count(*) FROM {}.{}").format(
+            pgsql.Identifier(self.target.schema), pgsql.Identifier(table)
+        )
         try:
-            row = self.conn.execute(
-                pgsql.SQL("SELECT count(*) FROM {}.{}").format(
-                    pgsql.Identifier(self.target.schema), pgsql.Identifier(table)
-                )
-            ).fetchone()
+            if isinstance(self.adapter, Postgres):
+                with self.conn.transaction():
+                    self.conn.execute("SET LOCAL statement_timeout = '5s'")
+                    row = self.conn.execute(count).fetchone()
+            else:
+                row = self.conn.execute(count).fetchone()
         except psycopg.Error:
             return None
         return int(row[0]) if row else None
+
+    def desired(self, pipeline: ir.ResolvedPipeline, state: JournalState | None = None) -> Desired:
+        """What the pipeline wants here, with the tables' generations from the journal."""
+        state = state if state is not None else self.journal.read()
+        generations = {
+            r.logical_name: r.generation
+            for r in state.objects.values()
+            if r.kind in ("table", "source") and r.physical_name == r.logical_name
+        }
+        return desired(pipeline, self.adapter, generations)
 
     def plan(
         self, pipeline: ir.ResolvedPipeline, options: Options, state: JournalState | None = None
     ) -> Plan:
         """Read catalog and journal once each, and diff."""
         state = state if state is not None else self.journal.read()
-        generations = {
-            r.logical_name: r.generation
-            for r in state.objects.values()
-            if r.kind in ("table", "source")
-        }
-        want = desired(pipeline, self.adapter, generations)
+        want = self.desired(pipeline, state)
         catalog = read_catalog(self.conn, self.adapter, self.target.schema)
         return make_plan(want, catalog, state, self.adapter, options, self.count_rows)
 
@@ -362,6 +373,11 @@ def _server_message(err: psycopg.Error) -> str:
     diag = getattr(err, "diag", None)
     primary = getattr(diag, "message_primary", None) if diag is not None else None
     code = f" [{err.sqlstate}]" if err.sqlstate else ""
+    if err.sqlstate == "55P03":
+        return (
+            f"{primary or first}{code}: another session holds a lock on it (a long query or "
+            "an open transaction), so ecomdsl stopped instead of making readers wait"
+        )
     return f"{primary or first}{code}"
 
 

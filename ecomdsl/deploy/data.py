@@ -10,6 +10,7 @@ order, since they are snapshots.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import attrs
@@ -37,19 +38,14 @@ def load_test_data(conn: psycopg.Connection[Any], adapter: Adapter, want: Desire
     p = want.pipeline
     tables = {d.name: d for d in p.objects if isinstance(d, ir.TableDef)}
     kept = kept_rows(list(p.test_data), tables)
-    emitter = Emitter()
     text = adapter.text
     nonempty = {name for name in tables if _has_rows(conn, name)}
     rows: dict[str, int] = {}
-    for insert in kept.inserts:
-        if insert.table in nonempty:
-            continue
-        statements: list[exp.Expr] = [emitter.insert(insert)]
-        if not isinstance(adapter, Postgres):
-            statements.append(emitter.flush())
-        for tree in statements:
-            _run(conn, insert.table, text(tree))
-        rows[insert.table] = rows.get(insert.table, 0) + len(insert.rows)
+    # PostgreSQL: all or nothing, so an interrupted load leaves the tables empty and a re-run
+    # loads them (RisingWave has no transactions: an interrupted load is reported by the
+    # rows it left, and the tables must be emptied by hand)
+    with conn.transaction() if isinstance(adapter, Postgres) else contextlib.nullcontext():
+        _insert(conn, adapter, kept.inserts, nonempty, rows)
     refreshed: list[str] = []
     if isinstance(adapter, Postgres):
         for o in want.objects:
@@ -58,6 +54,25 @@ def load_test_data(conn: psycopg.Connection[Any], adapter: Adapter, want: Desire
                 _run(conn, o.name, text(refresh))
                 refreshed.append(o.name)
     return Loaded(rows, tuple(sorted(nonempty)), dict(kept.dropped), tuple(refreshed))
+
+
+def _insert(
+    conn: psycopg.Connection[Any],
+    adapter: Adapter,
+    inserts: tuple[ir.Insert, ...],
+    nonempty: set[str],
+    rows: dict[str, int],
+) -> None:
+    emitter = Emitter()
+    for insert in inserts:
+        if insert.table in nonempty:
+            continue
+        statements: list[exp.Expr] = [emitter.insert(insert)]
+        if not isinstance(adapter, Postgres):
+            statements.append(emitter.flush())
+        for tree in statements:
+            _run(conn, insert.table, adapter.text(tree))
+        rows[insert.table] = rows.get(insert.table, 0) + len(insert.rows)
 
 
 def _has_rows(conn: psycopg.Connection[Any], name: str) -> bool:

@@ -168,6 +168,11 @@ def desired(
         if isinstance(d, ir.TableDef):
             gen = generations.get(d.name, 0)
             identity[d.name] = f"table:{d.name}:{gen}"
+            if adapter.engine == "postgres" and d.watermark is not None:
+                # the PostgreSQL stand-in computes closed windows from the watermark's delay
+                # inside its views (RisingWave keeps it in the table, ALTER WATERMARK)
+                w = d.watermark
+                identity[d.name] += f":{w.column}-{w.delay.amount}{w.delay.unit}"
             physical[d.name] = d.name
             found.append(
                 DesiredObject(

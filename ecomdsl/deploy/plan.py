@@ -347,8 +347,6 @@ class _Planner:
                 continue
             if self.own_leftover(leftover):
                 self.table_leftovers[leftover] = (o.name, self.catalog.relations[leftover].kind)
-            else:
-                self.reserved_in_the_way(leftover, o.name)
         added, destructive = table_changes(self.catalog, o, record)
         watermark = _watermark_change(record.detail if record else None, o.table)
         in_place_watermark: list[exp.Expr] | None = None
@@ -441,6 +439,8 @@ class _Planner:
                 f"drop {shown} before the apply and create it again after",
             )
         new, old = scratch_names(o.name)
+        for scratch in (new, old):
+            self.reserved_in_the_way(scratch, o.name)
         kind = _drop_kind(o.kind)
         create = _renamed(o.build[0], new)
         trees: list[exp.Expr] = [drop(new, kind), create]
@@ -451,6 +451,9 @@ class _Planner:
             if not self.adapter.TRANSACTIONAL_DDL:
                 trees.append(Flush())
             outcome = f"{at_stake} copied"
+            lost = sorted(live_names - {n for n, _ in o.table.columns})
+            if lost:
+                outcome += f" without column(s) {', '.join(lost)} (not in the new definition)"
             self.warnings.append(
                 f"{o.name}: stop writing to it during this apply; rows written after the copy "
                 "stay in the old table"
@@ -898,8 +901,32 @@ class _Planner:
                 )
             )
 
+    def check_allowances(self) -> None:
+        """Every --allow-destructive names a table of the pipeline (or one it had), with
+        no strategy or copy / empty."""
+        tables = {o.name for o in self.want.objects if o.table is not None} | {
+            r.logical_name for r in self.ours.values() if r.kind in (TABLE, SOURCE)
+        }
+        for entry in self.options.allow_destructive:
+            name, sep, strategy = entry.partition("=")
+            if sep and strategy not in STRATEGIES:
+                self.problem(
+                    name or entry,
+                    Action.BLOCKED,
+                    f"--allow-destructive {entry}: the strategy is copy or empty",
+                    f"--allow-destructive {name or 'TABLE'}=copy or ={'empty'}",
+                )
+            elif name not in tables:
+                self.problem(
+                    name or entry,
+                    Action.BLOCKED,
+                    f"--allow-destructive {entry}: the pipeline has no table {name!r}",
+                    "name a table of the pipeline (or one it had, to drop it with --prune)",
+                )
+
     def run(self) -> Plan:
         rebuilt: dict[str, str] = {}
+        self.check_allowances()
         if not self.catalog.exists and self.want.objects:
             schema = exp.Create(
                 this=exp.Table(this=identifier(self.catalog.schema)), kind="SCHEMA", exists=True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,14 @@ def summary(plan: Plan) -> str:
         return f"Plan: {len(plan.problems)} problem(s); nothing can be applied."
     if not plan.pending:
         return f"No changes: the database matches the pipeline ({unchanged} object(s))."
-    listed = ", ".join(parts) if parts else "journal updates"
+    with_sql = sum(1 for s in plan.steps if s.statements)
+    listed = (
+        ", ".join(parts)
+        if parts
+        else f"{with_sql} clean-up step(s) with SQL"
+        if with_sql
+        else "journal updates only"
+    )
     return f"Plan: {listed}; {unchanged} unchanged; {len(plan.steps)} step(s)."
 
 
@@ -151,14 +159,22 @@ def load_saved(path: Path) -> dict[str, Any]:
     for key in ("hash", "pipeline", "schema", "options"):
         if key not in data:
             raise DeployError(f"{path}: saved plan has no {key!r}")
+    if not (isinstance(data["hash"], str) and re.fullmatch(r"[0-9a-f]{64}", data["hash"])):
+        raise DeployError(f"{path}: the saved plan's hash is damaged: make the plan again")
+    if not isinstance(data["pipeline"], str) or not isinstance(data["schema"], str):
+        raise DeployError(f"{path}: the saved plan's pipeline or schema is damaged")
+    options = data["options"]
+    allowed = options.get("allow_destructive", []) if isinstance(options, dict) else None
+    if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
+        raise DeployError(f"{path}: the saved plan's options are damaged: make the plan again")
     return data
 
 
 def saved_options(data: dict[str, Any]) -> Options:
     o = data["options"]
     return Options(
-        prune=bool(o.get("prune")),
-        adopt=bool(o.get("adopt")),
+        prune=o.get("prune") is True,
+        adopt=o.get("adopt") is True,
         allow_destructive=tuple(o.get("allow_destructive", ())),
-        keep_tables=bool(o.get("keep_tables")),
+        keep_tables=o.get("keep_tables") is True,
     )

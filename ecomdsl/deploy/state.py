@@ -141,14 +141,16 @@ class Journal:
         self.adapter = adapter
         self.state_schema = state_schema
         self.schema = schema
+        self.floor = 0  # the greatest seq seen: new rows go after it
 
     def exists(self) -> bool:
+        """All three journal tables are there (a bootstrap makes the missing ones)."""
         found = self.conn.execute(
             "SELECT count(*) FROM information_schema.tables "
-            "WHERE table_schema = %s AND table_name = 'objects'",
+            "WHERE table_schema = %s AND table_name IN ('deploys', 'steps', 'objects')",
             (self.state_schema,),
         ).fetchone()
-        return bool(found and found[0])
+        return bool(found and found[0] == len(COLUMNS))
 
     def bootstrap(self) -> None:
         for tree in bootstrap_statements(self.state_schema):
@@ -169,7 +171,10 @@ class Journal:
 
     def append(self, table: str, **values: Any) -> None:
         names = [c for c, _ in COLUMNS[table]]
-        row = {"seq": _seq(), "at": dt.datetime.now(dt.UTC), **values}
+        # after the newest row already there: applies are serialised by the lock, so the
+        # journal's order holds even when deployers' clocks disagree
+        self.floor = max(_seq(), self.floor + 1)
+        row = {"seq": self.floor, "at": dt.datetime.now(dt.UTC), **values}
         if "target_schema" in names:
             row.setdefault("target_schema", self.schema)
         statement = pgsql.SQL("INSERT INTO {} ({}) VALUES ({})").format(
@@ -182,6 +187,13 @@ class Journal:
     def read(self) -> JournalState:
         if not self.exists():
             return JournalState({}, None, None)
+        newest = self.conn.execute(
+            pgsql.SQL(
+                "SELECT max(seq) FROM (SELECT seq FROM {} UNION ALL SELECT seq FROM {} "
+                "UNION ALL SELECT seq FROM {}) AS s"
+            ).format(self._table("deploys"), self._table("steps"), self._table("objects"))
+        ).fetchone()
+        self.floor = max(self.floor, int(newest[0] or 0) if newest else 0)
         objects: dict[str, ObjectRecord] = {}
         rows = self.conn.execute(
             pgsql.SQL(

@@ -64,10 +64,13 @@ def redacted(dsn: str) -> str:
 
 
 def _check_name(value: object, what: str, source: str) -> str:
-    if not isinstance(value, str) or not _NAME.fullmatch(value):
+    if not isinstance(value, str) or not _NAME.fullmatch(value) or len(value) > 50:
         raise DeployError(
-            f"{source}: {what} must be a lower-case SQL name ([a-z_][a-z0-9_]*), got {value!r}"
+            f"{source}: {what} must be a lower-case SQL name ([a-z_][a-z0-9_]*, at most 50 "
+            f"characters), got {value!r}"
         )
+    if value.startswith("pg_") or value in ("information_schema", "rw_catalog"):
+        raise DeployError(f"{source}: {what} {value!r} is a system schema name")
     return value
 
 
@@ -80,7 +83,9 @@ def load_targets(root: Path) -> dict[str, dict[str, Any]]:
         data = tomllib.loads(path.read_text())
     except tomllib.TOMLDecodeError as err:
         raise DeployError(f"pyproject.toml: not valid TOML: {err}") from None
-    targets = data.get("tool", {}).get("ecomdsl", {}).get("targets", {})
+    tool = data.get("tool", {})
+    section = tool.get("ecomdsl", {}) if isinstance(tool, dict) else None
+    targets = section.get("targets", {}) if isinstance(section, dict) else None
     if not isinstance(targets, dict) or not all(isinstance(v, dict) for v in targets.values()):
         raise DeployError(
             "pyproject.toml: [tool.ecomdsl.targets] must hold tables, "
@@ -117,6 +122,11 @@ def resolve_target(
                 f"{', '.join(unknown)} (known: dsn_env, schema, state_schema)"
             )
     where = f"pyproject.toml [tool.ecomdsl.targets.{target}]"
+    if target is not None and "dsn_env" not in config and dsn is None:
+        raise DeployError(
+            f"{where} has no dsn_env: a named target says which environment variable holds "
+            'its DSN (dsn_env = "PROD_DSN"), so that it never deploys somewhere else'
+        )
     if dsn is None and "dsn_env" in config:
         var = config["dsn_env"]
         if not isinstance(var, str) or not var:
@@ -133,20 +143,34 @@ def resolve_target(
         dsn, source = DEFAULT_DSN, "default"
     try:
         conninfo.conninfo_to_dict(dsn)
-    except psycopg.ProgrammingError as err:
-        raise DeployError(f"the DSN from {source} is not valid: {_first_line(err)}") from None
+    except psycopg.ProgrammingError:
+        # libpq's message may quote the DSN, password included: say nothing of it
+        raise DeployError(
+            f"the DSN from {source} is not valid (expected postgresql://user@host:port/db "
+            "or key=value pairs)"
+        ) from None
     chosen_schema = schema if schema is not None else config.get("schema", DEFAULT_SCHEMA)
     state = config.get("state_schema", DEFAULT_STATE_SCHEMA)
-    _check_name(chosen_schema, "schema", "--schema" if schema is not None else where)
-    _check_name(state, "state_schema", where)
+    schema_source = "--schema" if schema is not None or target is None else where
+    _check_name(chosen_schema, "schema", schema_source)
+    _check_name(state, "state_schema", where if target is not None else "state schema")
     if state == chosen_schema:
-        raise DeployError(f"{where}: state_schema must differ from the schema it deploys into")
+        raise DeployError(
+            f"{schema_source}: the schema to deploy into cannot be {state!r}, where ecomdsl "
+            "keeps its journal and lock (choose another schema, or set state_schema)"
+        )
     return Target(dsn, chosen_schema, state, target, source)
 
 
 def _first_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return text[-1].strip() if text else type(err).__name__
+    """The cause in libpq's message: its first line names it (later lines are hints)."""
+    lines = [line.strip() for line in str(err).strip().splitlines() if line.strip()]
+    if not lines:
+        return type(err).__name__
+    first = lines[0]
+    # "connection to server at "h" (ip), port p failed: FATAL:  password authentication..."
+    cause = first.rsplit(" failed: ", 1)[-1]
+    return cause if cause else first
 
 
 def actor() -> str:
