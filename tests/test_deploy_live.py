@@ -4,6 +4,7 @@ same scenarios against RisingWave when ECOMDSL_RISINGWAVE_DSN is set (marked ris
 from __future__ import annotations
 
 import os
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -651,3 +652,30 @@ def test_the_journal_keeps_its_order_when_a_deployers_clock_runs_ahead(
     monkeypatch.setattr(time, "time_ns", real)
     deploy(target, shop(window="30 minutes"))
     assert not plan_of(target, shop(window="30 minutes")).pending
+
+
+@pytest.mark.postgres
+def test_privileges_on_a_facade_survive_its_switch(pg_dsn: str) -> None:
+    target = new_target(pg_dsn)
+    role = f"dash_{secrets.token_hex(4)}"
+    try:
+        deploy(target, shop())
+        load_data(target, shop())
+        query(target, f"CREATE ROLE {role} LOGIN")
+        query(target, f"GRANT USAGE ON SCHEMA {target.schema} TO {role}")
+        query(target, f"GRANT SELECT ON revenue, orders TO {role}")
+        plan = plan_of(target, shop(window="30 minutes"))
+        switch = next(s for s in plan.steps if s.object == "revenue" and s.what == "switch facade")
+        assert f"GRANT SELECT ON TABLE revenue__ecd_next TO {role}" in switch.statements
+        deploy(target, shop(window="30 minutes"))
+        recreate = Options(allow_destructive=("orders=copy",))
+        deploy(target, shop(window="30 minutes", amount_type="int"), recreate)
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute(f"SET ROLE {role}")
+            for name in ("revenue", "orders"):
+                row = conn.execute(f"SELECT count(*) FROM {target.schema}.{name}").fetchone()
+                assert row is not None and row[0] > 0, name
+    finally:
+        drop_target(pg_dsn, target)
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute(f"DROP ROLE IF EXISTS {role}")

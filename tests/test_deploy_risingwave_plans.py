@@ -520,7 +520,12 @@ def test_fully_deployed_schema_has_nothing_to_do(want: Desired) -> None:
 
 def test_rebuild_builds_switches_the_facade_then_drops_the_old_mv(want: Desired) -> None:
     plan = plan_for(want, *with_old_revenue_tracker(want))
-    assert plan.problems == () and plan.warnings == ()
+    assert plan.problems == ()
+    # privileges on RisingWave are not read: the plan says they are not carried over
+    assert plan.warnings == (
+        "risingwave: privileges granted on replaced views and tables are not read here, so "
+        "not carried over: grant them again after the apply",
+    )
     changed = [c for c in plan.changes if c.action is not Action.UNCHANGED]
     assert [(c.name, c.action, c.detail, c.physical, c.previous) for c in changed] == [
         ("revenue_tracker", Action.REBUILD, "definition changed", REVENUE, OLD_REVENUE)

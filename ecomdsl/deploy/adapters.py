@@ -64,6 +64,24 @@ def add_column(table_name: str, column: exp.ColumnDef, kind: str = "TABLE") -> e
     return exp.Alter(this=table(table_name), kind=kind, actions=[column])
 
 
+Grant = tuple[str, str, bool]  # grantee (or PUBLIC), privilege, with grant option
+
+
+def grant(target: str, privilege: Grant) -> exp.Grant:
+    """``GRANT <privilege> ON TABLE target TO grantee [WITH GRANT OPTION]``."""
+    grantee, what, grantable = privilege
+    principal = (
+        exp.Identifier(this="PUBLIC", quoted=False) if grantee == "PUBLIC" else identifier(grantee)
+    )
+    return exp.Grant(
+        privileges=[exp.GrantPrivilege(this=exp.var(what))],
+        kind="TABLE",
+        securable=table(target),
+        principals=[exp.GrantPrincipal(this=principal)],
+        grant_option=grantable,
+    )
+
+
 def set_var(name: str, value: exp.Expr) -> exp.Set:
     return exp.Set(expressions=[exp.SetItem(this=exp.EQ(this=exp.var(name), expression=value))])
 
@@ -106,8 +124,9 @@ class Adapter:
         """Statements that make an existing, not yet ready ``physical`` ready."""
         raise NotImplementedError
 
-    def switch(self, facade: str, physical: str) -> list[exp.Expr]:
-        """Statements that point the existing facade view at ``physical`` atomically."""
+    def switch(self, facade: str, physical: str, grants: tuple[Grant, ...] = ()) -> list[exp.Expr]:
+        """Statements that point the existing facade view at ``physical`` atomically; the
+        privileges others hold on the facade are granted on its replacement first."""
         raise NotImplementedError
 
     def swap_table(self, kind: str, name: str, new: str, old: str) -> list[exp.Expr]:
@@ -163,11 +182,12 @@ class RisingWave(Adapter):
             return [Wait()]  # before 3.0 only a bare WAIT (every job) parses
         return [Wait(this=table(physical), kind="MATERIALIZED VIEW")]
 
-    def switch(self, facade: str, physical: str) -> list[exp.Expr]:
+    def switch(self, facade: str, physical: str, grants: tuple[Grant, ...] = ()) -> list[exp.Expr]:
         nxt = self.next_name(facade)
         return [
             drop(nxt, "VIEW"),
             create_view(nxt, select_all(physical)),
+            *(grant(nxt, g) for g in grants),
             exp.Alter(this=table(facade), kind="VIEW", actions=[exp.SwapTable(this=table(nxt))]),
             drop(nxt, "VIEW"),
         ]
@@ -212,13 +232,14 @@ class Postgres(Adapter):
         # run in one transaction, as RisingWave's SWAP is atomic
         return [rename(kind, name, old), rename(kind, new, name)]
 
-    def switch(self, facade: str, physical: str) -> list[exp.Expr]:
+    def switch(self, facade: str, physical: str, grants: tuple[Grant, ...] = ()) -> list[exp.Expr]:
         # run in one transaction: readers see the old facade or the new one, never neither
         nxt, prev = self.next_name(facade), self.prev_name(facade)
         return [
             drop(nxt, "VIEW"),
             drop(prev, "VIEW"),
             create_view(nxt, select_all(physical)),
+            *(grant(nxt, g) for g in grants),
             rename("VIEW", facade, prev),
             rename("VIEW", nxt, facade),
             drop(prev, "VIEW"),

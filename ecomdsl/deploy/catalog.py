@@ -1,4 +1,5 @@
-"""The live catalog of the target schema, read in three queries whatever its size.
+"""The live catalog of the target schema, read in a fixed number of queries whatever its
+size (the schema, relations, edges, columns, and on PostgreSQL privileges).
 
 The catalog is the truth for "does this object exist, is it ready, what does it read, who
 reads it"; the journal (`ecomdsl.deploy.state`) only says which objects are ecomdsl's.
@@ -55,6 +56,16 @@ QUERIES: dict[str, dict[str, str]] = {
               AND d.deptype = 'n' AND d.refobjid <> r.ev_class
               AND rn.nspname = %(schema)s
             ORDER BY 1, 2""",
+        "grants": """
+            SELECT c.relname::text,
+                   CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+                        ELSE pg_catalog.pg_get_userbyid(a.grantee)::text END,
+                   a.privilege_type::text, a.is_grantable
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN LATERAL pg_catalog.aclexplode(c.relacl) AS a
+            WHERE n.nspname = %(schema)s AND a.grantee <> c.relowner
+            ORDER BY 1, 2, 3""",
         "columns": """
             SELECT c.relname::text, a.attname::text,
                    pg_catalog.format_type(a.atttypid, a.atttypmod)
@@ -128,6 +139,9 @@ class Catalog:
     dependents: dict[int, tuple[Dependent, ...]]  # oid -> objects anywhere reading it
     columns: dict[str, tuple[tuple[str, str], ...]]  # table -> (column, type) in order
     exists: bool = True  # the schema itself
+    # privileges others hold on each relation: (grantee, privilege, grantable); None where
+    # the engine's catalog is not read for them (RisingWave)
+    grants: dict[str, tuple[tuple[str, str, bool], ...]] | None = None
     names: dict[int, str] = attrs.field(init=False)
 
     @names.default
@@ -159,6 +173,7 @@ class Catalog:
             ),
             "columns": sorted(self.columns.items()),
             "exists": self.exists,
+            "grants": sorted((self.grants or {}).items()),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
@@ -187,10 +202,19 @@ def read_catalog(conn: psycopg.Connection[Any], adapter: Adapter, schema: str) -
     columns: dict[str, list[tuple[str, str]]] = {}
     for table, column, type_text in conn.execute(queries["columns"], params).fetchall():
         columns.setdefault(table, []).append((column, type_text))
+    grants: dict[str, tuple[tuple[str, str, bool], ...]] | None = None
+    if "grants" in queries:
+        held: dict[str, list[tuple[str, str, bool]]] = {}
+        for rel, grantee, privilege, grantable in conn.execute(
+            queries["grants"], params
+        ).fetchall():
+            held.setdefault(rel, []).append((grantee, privilege, bool(grantable)))
+        grants = {k: tuple(v) for k, v in held.items()}
     return Catalog(
         schema,
         relations,
         {k: frozenset(v) for k, v in reads.items()},
         {k: tuple(v) for k, v in dependents.items()},
         {k: tuple(v) for k, v in columns.items()},
+        grants=grants,
     )

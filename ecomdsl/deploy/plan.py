@@ -23,7 +23,7 @@ import attrs
 import networkx as nx
 from sqlglot import exp
 
-from ecomdsl.deploy.adapters import Adapter, add_column, drop, rename
+from ecomdsl.deploy.adapters import Adapter, Grant, add_column, drop, grant, rename
 from ecomdsl.deploy.catalog import MV, SOURCE, TABLE, VIEW, Catalog
 from ecomdsl.deploy.desired import Desired, DesiredObject, TableSpec, desired, facade
 from ecomdsl.deploy.state import BUILDING, BUILT, DROPPED, FACADE, LIVE, JournalState
@@ -191,6 +191,7 @@ class _Planner:
         self.retire: dict[str, str] = {}  # physical name -> the pipeline name it served
         self.adopted_legacy: dict[str, str] = {}
         self.table_leftovers: dict[str, tuple[str, str]] = {}  # name -> (table, kind)
+        self.grants_warned = False
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -259,6 +260,18 @@ class _Planner:
             "shorten the name",
         )
         return True
+
+    def grants_of(self, name: str) -> tuple[Grant, ...]:
+        """Privileges others hold on ``name``, to grant again on what replaces it."""
+        if self.catalog.grants is None:
+            if not self.grants_warned:
+                self.grants_warned = True
+                self.warnings.append(
+                    f"{self.adapter.engine}: privileges granted on replaced views and tables are "
+                    "not read here, so not carried over: grant them again after the apply"
+                )
+            return ()
+        return self.catalog.grants.get(name, ())
 
     def own_leftover(self, name: str) -> bool:
         """A scratch object of ours from an interrupted step (journaled, not dropped)."""
@@ -444,6 +457,7 @@ class _Planner:
         kind = _drop_kind(o.kind)
         create = _renamed(o.build[0], new)
         trees: list[exp.Expr] = [drop(new, kind), create]
+        trees += [grant(new, g) for g in self.grants_of(o.name)]
         if strategy == "copy":
             live_names = {n for n, _ in self.catalog.columns.get(o.name, ())}
             common = [(n, t) for n, t in o.table.columns if n in live_names]
@@ -651,7 +665,7 @@ class _Planner:
                 Phase.SWITCH,
                 name,
                 "switch facade",
-                self.adapter.switch(name, phys),
+                self.adapter.switch(name, phys, self.grants_of(name)),
                 transaction=self.adapter.TRANSACTIONAL_DDL,
                 before=tuple(ObjectEvent(name, n, VIEW, BUILDING) for n in scratch),
                 after=(*live, *(ObjectEvent(name, n, VIEW, DROPPED) for n in scratch)),
