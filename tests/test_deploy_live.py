@@ -679,3 +679,21 @@ def test_privileges_on_a_facade_survive_its_switch(pg_dsn: str) -> None:
         drop_target(pg_dsn, target)
         with psycopg.connect(pg_dsn, autocommit=True) as conn:
             conn.execute(f"DROP ROLE IF EXISTS {role}")
+
+
+@pytest.mark.postgres
+def test_a_sequence_or_index_with_a_pipeline_name_blocks_the_plan(pg_dsn: str) -> None:
+    target = new_target(pg_dsn)
+    try:
+        query(target, f"CREATE SCHEMA {target.schema}")
+        query(target, "CREATE SEQUENCE revenue")
+        query(target, "CREATE TABLE t (x INT)")
+        query(target, "CREATE INDEX customers ON t (x)")
+        plan = plan_of(target, shop())
+        assert sorted((p.name, p.action.value) for p in plan.problems) == [
+            ("customers", "blocked"),
+            ("revenue", "blocked"),
+        ]
+        assert any("a sequence named 'revenue'" in p.message for p in plan.problems)
+    finally:
+        drop_target(pg_dsn, target)

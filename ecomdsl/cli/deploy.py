@@ -458,11 +458,20 @@ def unlock(
     try:
         t = _target(root, dsn, target, schema)
         with Session(t, purpose="unlock") as session:
-            lock = session.lock("view")
+            if session.adapter.ADVISORY_LOCK:
+                from ecomdsl.deploy.lock import AdvisoryLock
+
+                held = AdvisoryLock(session.conn, t.schema, session.deploy_id).holder()
+                if held is not None:
+                    typer.echo(
+                        f"The apply lock on schema {t.schema!r} is held by {held.display()}: "
+                        "a PostgreSQL advisory lock, freed when that apply ends or its "
+                        "connection closes (pg_terminate_backend ends it); nothing to break."
+                    )
             if not session.journal.exists():
                 typer.echo("No lock: nothing was ever deployed there.")
                 return
-            broken = lock.break_lock(deploy_id)  # type: ignore[attr-defined]
+            broken = session.lock("view").break_lock(deploy_id)  # type: ignore[attr-defined]
     except (EcomdslError, psycopg.Error, OSError) as err:
         _fail(_one_line(err), root)
         return

@@ -28,7 +28,17 @@ SOURCE = "source"
 VIEW = "view"
 MV = "materialized view"
 
-_PG_KIND = {"r": TABLE, "p": TABLE, "v": VIEW, "m": MV, "f": SOURCE}
+_PG_KIND = {
+    "r": TABLE,
+    "p": TABLE,
+    "v": VIEW,
+    "m": MV,
+    "f": SOURCE,
+    "S": "sequence",
+    "i": "index",
+    "I": "index",
+    "c": "type",
+}
 
 QUERIES: dict[str, dict[str, str]] = {
     "postgres": {
@@ -40,7 +50,8 @@ QUERIES: dict[str, dict[str, str]] = {
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_catalog.pg_matviews m
               ON m.schemaname = n.nspname AND m.matviewname = c.relname
-            WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+            WHERE n.nspname = %(schema)s
+              AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S', 'i', 'I', 'c')
             ORDER BY c.relname""",
         "edges": """
             SELECT DISTINCT r.ev_class::bigint, d.refobjid::bigint,
