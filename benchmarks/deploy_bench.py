@@ -77,7 +77,8 @@ from ecomdsl.compiler import resolve_paths
 from ecomdsl.deploy.apply import Session, apply
 from ecomdsl.deploy.catalog import QUERIES, read_catalog
 from ecomdsl.deploy.desired import desired, eowc_cutoff
-from ecomdsl.deploy.plan import Options, Plan, make_plan
+from ecomdsl.deploy.plan import Options, Plan
+from ecomdsl.deploy.planner import make_plan
 from ecomdsl.deploy.target import Target
 from ecomdsl.model import ir
 from ecomdsl.sql.lower import lower_table, lower_view

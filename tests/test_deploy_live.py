@@ -251,18 +251,18 @@ def test_a_new_watermark_delay_is_in_place(target: Target) -> None:
 
 def test_only_a_new_delay_on_the_same_watermark_column_is_in_place() -> None:
     from ecomdsl.deploy.desired import TableSpec
-    from ecomdsl.deploy.plan import _watermark_change
+    from ecomdsl.deploy.tables import watermark_change
 
     def spec(watermark: str) -> TableSpec:
         return TableSpec("", "", (), (), (("kind", "TABLE"), ("watermark", watermark)))
 
     before = '{"kind": "TABLE", "watermark": "ts - 2 MINUTES"}'
-    assert _watermark_change(before, spec("ts - 5 MINUTES")) == (
+    assert watermark_change(before, spec("ts - 5 MINUTES")) == (
         "watermark: ts - 2 MINUTES -> ts - 5 MINUTES"
     )
-    assert _watermark_change(before, spec("other - 5 MINUTES")) is None
-    assert _watermark_change(before, spec("ts - 2 MINUTES WITH TTL")) is None
-    assert _watermark_change(before, spec("none")) is None
+    assert watermark_change(before, spec("other - 5 MINUTES")) is None
+    assert watermark_change(before, spec("ts - 2 MINUTES WITH TTL")) is None
+    assert watermark_change(before, spec("none")) is None
 
 
 def test_data_losing_table_change_is_refused_naming_the_rows(target: Target) -> None:

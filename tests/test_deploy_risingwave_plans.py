@@ -54,7 +54,8 @@ from ecomdsl.deploy.catalog import QUERIES, Catalog, Dependent, Relation, read_c
 from ecomdsl.deploy.desired import Desired, desired
 from ecomdsl.deploy.errors import DeployError
 from ecomdsl.deploy.lock import ViewLock, is_busy
-from ecomdsl.deploy.plan import Action, ObjectEvent, Options, Phase, Plan, make_plan
+from ecomdsl.deploy.plan import Action, ObjectEvent, Options, Phase, Plan
+from ecomdsl.deploy.planner import make_plan
 from ecomdsl.deploy.state import (
     BUILDING,
     BUILT,

@@ -96,7 +96,7 @@ def test_readme_plan_outputs_are_what_plan_prints(tmp_path: Path) -> None:
     from ecomdsl.deploy.adapters import RisingWave
     from ecomdsl.deploy.catalog import Catalog
     from ecomdsl.deploy.desired import desired
-    from ecomdsl.deploy.plan import make_plan
+    from ecomdsl.deploy.planner import make_plan
     from ecomdsl.deploy.state import JournalState
     from ecomdsl.deploy.target import DEFAULT_DSN, Target
     from tests.deploy_helpers import deployed_state

@@ -29,7 +29,8 @@ from ecomdsl.deploy.catalog import read_catalog
 from ecomdsl.deploy.desired import Desired, desired
 from ecomdsl.deploy.errors import DeployError, StalePlan, StepFailed
 from ecomdsl.deploy.lock import AdvisoryLock, Lock, ViewLock
-from ecomdsl.deploy.plan import Options, Plan, Step, make_plan
+from ecomdsl.deploy.plan import Options, Plan, Step
+from ecomdsl.deploy.planner import make_plan
 from ecomdsl.deploy.state import Journal, JournalState
 from ecomdsl.deploy.target import Target, actor, connect
 from ecomdsl.model import ir

@@ -23,7 +23,8 @@ from ecomdsl.deploy.apply import (
 from ecomdsl.deploy.catalog import read_catalog
 from ecomdsl.deploy.desired import Desired
 from ecomdsl.deploy.errors import DeployError
-from ecomdsl.deploy.plan import Options, Plan, make_plan
+from ecomdsl.deploy.plan import Options, Plan
+from ecomdsl.deploy.planner import make_plan
 from ecomdsl.model import ir
 
 

@@ -1,0 +1,191 @@
+"""The planner's views and materialized views: build, switch a facade, adopt, drift."""
+
+from __future__ import annotations
+
+from ecomdsl.deploy.adapters import rename
+from ecomdsl.deploy.catalog import MV, VIEW
+from ecomdsl.deploy.desired import DesiredObject, facade
+from ecomdsl.deploy.plan import (
+    Action,
+    Change,
+    ObjectEvent,
+    Phase,
+    Step,
+)
+from ecomdsl.deploy.planning import PlannerBase
+from ecomdsl.deploy.state import BUILDING, BUILT, DROPPED, FACADE, LIVE
+from ecomdsl.deploy.tables import drop_kind
+
+
+class ViewPlanner(PlannerBase):
+    def view(self, o: DesiredObject, rebuilt: dict[str, str]) -> None:
+        name, phys = o.name, o.physical
+        self.keep.update({phys, name})
+        if self.reserved(o) or self.too_long(o) or self.taken(o):
+            return
+        facade_rel = self.catalog.get(name)
+        facade_record = self.ours.get(name)
+        if facade_rel is not None and facade_record is not None and facade_rel.kind != VIEW:
+            self.changes.append(
+                Change(name, o.kind, Action.BLOCKED, f"a {facade_rel.kind} has its name")
+            )
+            self.problem(
+                name,
+                Action.BLOCKED,
+                f"{name!r} is a {facade_rel.kind} where ecomdsl keeps the view that reads "
+                f"{o.kind} {name!r} (replaced outside ecomdsl, or it was a table in an "
+                "earlier version of the pipeline)",
+                "rename or drop it (a table's rows go with it), then apply again",
+            )
+            return
+        if facade_rel is not None and facade_record is None:
+            if not self.options.adopt or facade_rel.kind not in (VIEW, MV):
+                self.changes.append(
+                    Change(name, o.kind, Action.BLOCKED, f"a {facade_rel.kind} has its name")
+                )
+                self.problem(
+                    name,
+                    Action.BLOCKED,
+                    f"a {facade_rel.kind} named {name!r} exists in schema "
+                    f"{self.catalog.schema!r} and was not created by ecomdsl",
+                    "--adopt renames it to "
+                    f"{name}__ecd_legacy and puts the pipeline's {o.kind} in its place "
+                    "(readers see the name missing for a moment); or drop it",
+                )
+                return
+            legacy = f"{name}__ecd_legacy"
+            self.reserved_in_the_way(legacy, name)
+            readers = self.catalog.readers(name)
+            if readers:
+                shown = ", ".join(d.display() for d in readers)
+                self.problem(
+                    name,
+                    Action.BLOCKED,
+                    f"{shown} read(s) the {facade_rel.kind} {name!r} that --adopt replaces: "
+                    "it would keep reading the old object",
+                    f"drop {shown} first and create it again after the apply",
+                )
+            self.step(
+                Phase.SETUP,
+                name,
+                "adopt: rename",
+                [rename(drop_kind(facade_rel.kind), name, legacy)],
+                after=(ObjectEvent(name, legacy, facade_rel.kind, BUILT),),
+            )
+            self.adopted_legacy[legacy] = facade_rel.kind
+            facade_rel = None
+        phys_rel = self.catalog.get(phys)
+        if phys_rel is not None:
+            expected = {self.want.by_name[r].physical for r in o.reads}
+            found = self.catalog.reads_names(phys)
+            if found != expected:
+                self.problem(
+                    name,
+                    Action.BLOCKED,
+                    f"drift: {phys!r} reads {', '.join(sorted(found)) or 'nothing'} instead of "
+                    f"{', '.join(sorted(expected))} (an input was renamed, dropped or replaced "
+                    "outside ecomdsl)",
+                    "put the input back as it was, or `ecomdsl destroy` and apply again",
+                )
+        current = None
+        if facade_rel is not None:
+            reads = self.catalog.reads_names(name)
+            current = next(iter(sorted(reads))) if len(reads) == 1 else None
+        built = ObjectEvent(name, phys, o.kind, BUILT, o.fingerprint)
+        live = (
+            ObjectEvent(name, phys, o.kind, LIVE, o.fingerprint),
+            ObjectEvent(name, name, FACADE, LIVE),
+        )
+        if phys_rel is None:
+            self.step(
+                Phase.BUILD,
+                name,
+                f"build {o.kind}",
+                o.build,
+                before=(ObjectEvent(name, phys, o.kind, BUILDING, o.fingerprint),),
+                after=(built,),
+                wait_for=phys if o.materialized else None,
+            )
+        elif phys_rel.kind != o.kind:
+            self.problem(
+                name,
+                Action.BLOCKED,
+                f"{phys!r} exists as a {phys_rel.kind}, expected a {o.kind}",
+                "it was made outside ecomdsl: drop it",
+            )
+        elif not phys_rel.ready:
+            self.step(
+                Phase.BUILD,
+                name,
+                "finish build",
+                self.adapter.finish_build(phys),
+                after=(built,),
+                wait_for=phys,
+            )
+        if facade_rel is None:
+            self.step(Phase.SWITCH, name, "create facade", [facade(name, phys)], after=live)
+        elif current != phys:
+            outside = [d for d in self.catalog.readers(name) if not self._ours_dependent(d)]
+            if outside:
+                shown = ", ".join(d.display() for d in outside)
+                self.problem(
+                    name,
+                    Action.BLOCKED,
+                    f"{shown} read(s) {name!r}, which this deploy switches to a new version: "
+                    "it would keep reading the old one",
+                    f"drop {shown} before the apply and create it again after",
+                )
+            scratch = [self.adapter.next_name(name)]
+            if self.adapter.TRANSACTIONAL_DDL:
+                scratch.append(self.adapter.prev_name(name))
+            for scratch_name in scratch:
+                self.reserved_in_the_way(scratch_name, name)
+            self.step(
+                Phase.SWITCH,
+                name,
+                "switch facade",
+                self.adapter.switch(name, phys, self.grants_of(name)),
+                transaction=self.adapter.TRANSACTIONAL_DDL,
+                before=tuple(ObjectEvent(name, n, VIEW, BUILDING) for n in scratch),
+                after=(*live, *(ObjectEvent(name, n, VIEW, DROPPED) for n in scratch)),
+            )
+            if current is not None and current in self.ours:
+                self.retire[current] = name
+            elif facade_record is not None:
+                # drift: our facade was re-pointed by hand (at nothing of ours, or at more
+                # than one object); it is switched back, and what it read is left alone
+                shown = current or ", ".join(sorted(self.catalog.reads_names(name))) or "nothing"
+                self.warnings.append(
+                    f"{name}: changed outside ecomdsl (it reads {shown}): switched back; "
+                    f"{shown} is not ecomdsl's and is left alone"
+                )
+        elif phys_rel is not None and any(
+            r is None or r.state != LIVE for r in (facade_record, self.ours.get(phys))
+        ):
+            # the facade is right; make the journal say so
+            self.steps[Phase.SWITCH].append(Step(Phase.SWITCH, name, "record", (), after=live))
+        # what the user sees
+        if facade_rel is None and current is None:
+            action, detail = Action.CREATE, ""
+            if phys_rel is not None:
+                detail = "resumes an interrupted build"
+            self.changes.append(Change(name, o.kind, action, detail, phys))
+        elif current == phys:
+            self.changes.append(
+                Change(name, o.kind, Action.UNCHANGED, "", phys)
+                if phys_rel is not None and phys_rel.ready
+                else Change(name, o.kind, Action.REBUILD, "finishes an interrupted build", phys)
+            )
+        else:
+            old = self.ours.get(current) if current else None
+            if old is not None and old.fingerprint != o.fingerprint:
+                reason = "definition changed"
+            else:
+                moved = [r for r in o.reads if r in rebuilt]
+                reason = (
+                    "reads " + ", ".join(moved) + ", rebuilt" if moved else "definition changed"
+                )
+            rebuilt[name] = reason
+            self.changes.append(Change(name, o.kind, Action.REBUILD, reason, phys, current))
+        if facade_rel is None or current != phys:
+            rebuilt.setdefault(name, "new")
