@@ -2,6 +2,8 @@
 
 Layers (imports point down only): ``target`` (where) -> ``adapters`` (engine SQL and
 capabilities) -> ``desired`` (what the pipeline wants, physical names) -> ``catalog`` and
-``state`` (what the database has) -> ``plan`` (the diff, as data) -> ``lock`` and ``apply``
-(run exactly the plan). Nothing below this package imports it.
+``state`` (what the database has) -> ``plan`` (the plan as data) -> ``tables`` and the
+planner (``planning``, ``plan_tables``, ``plan_views``, ``plan_retire``, ``planner``: the
+diff) -> ``lock`` and ``apply`` (run exactly the plan) -> ``destroy``, ``data``, ``show``.
+Nothing below this package imports it.
 """
