@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,11 +10,11 @@ from pathlib import Path
 import psycopg
 import pytest
 from hypothesis import settings
-from psycopg import sql
-from psycopg.pq import TransactionStatus
 from psycopg.rows import TupleRow
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+
+from tests.pg_schema import schema_connection
 
 # Hypothesis: CI runs every example (`ci`); a developer's default run is fast (`dev`, a tenth).
 # HYPOTHESIS_PROFILE=ci runs the full counts locally.
@@ -62,20 +61,5 @@ def pg_dsn(ecomdsl_postgres_dsn: str) -> str:
 @pytest.fixture
 def pg_conn(pg_dsn: str) -> Iterator[psycopg.Connection[TupleRow]]:
     """An autocommit connection whose search_path is a fresh schema, dropped afterwards."""
-    schema = sql.Identifier(f"t_{secrets.token_hex(8)}")
-    with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE SCHEMA {}").format(schema))
-        try:
-            conn.execute(sql.SQL("SET search_path TO {}").format(schema))
-            yield conn
-        finally:
-            drop = sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(schema)
-            if conn.closed or conn.broken:
-                # the test closed or broke its connection: clean up through a new one
-                with psycopg.connect(pg_dsn, autocommit=True) as cleanup:
-                    cleanup.execute(drop)
-            else:
-                if conn.info.transaction_status != TransactionStatus.IDLE:
-                    conn.rollback()  # the test left a transaction open (or failed) in it
-                conn.autocommit = True
-                conn.execute(drop)
+    with schema_connection(pg_dsn) as conn:
+        yield conn

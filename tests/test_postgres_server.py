@@ -21,6 +21,7 @@ from ecomdsl.testing.postgres import (
     find_pg_bin,
     postgres_dsn_from_env,
 )
+from tests.pg_schema import schema_connection
 
 
 @pytest.fixture(scope="module")
@@ -260,10 +261,6 @@ def test_find_pg_bin_prefers_the_newest_complete_version(tmp_path: Path) -> None
 # -- the conftest fixtures ----------------------------------------------------------------------
 
 
-# schemas handed out by pg_conn in the tests below, checked for removal by the last one
-_seen_schemas: list[str] = []
-
-
 def _current_schema(conn: psycopg.Connection[TupleRow]) -> str:
     row = conn.execute("SELECT current_schema()").fetchone()
     assert row is not None
@@ -273,7 +270,6 @@ def _current_schema(conn: psycopg.Connection[TupleRow]) -> str:
 @pytest.mark.postgres
 def test_pg_conn_uses_a_fresh_schema(pg_conn: psycopg.Connection[TupleRow]) -> None:
     schema = _current_schema(pg_conn)
-    _seen_schemas.append(schema)
     assert schema.startswith("t_")
     assert pg_conn.autocommit
     pg_conn.execute("CREATE TABLE items (id int, price numeric)")
@@ -286,19 +282,29 @@ def test_pg_conn_uses_a_fresh_schema(pg_conn: psycopg.Connection[TupleRow]) -> N
     assert pg_conn.execute("SELECT count(*) FROM items").fetchone() == (2,)
 
 
-@pytest.mark.postgres
-def test_pg_conn_cleans_up_after_the_test_closed_it(pg_conn: psycopg.Connection[TupleRow]) -> None:
-    _seen_schemas.append(_current_schema(pg_conn))
-    pg_conn.execute("CREATE TABLE leftover (id int)")
-    pg_conn.close()
+def _schema_exists(dsn: str, schema: str) -> bool:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s", (schema,))
+        found = row.fetchone()
+    return bool(found and found[0])
 
 
 @pytest.mark.postgres
-def test_pg_conn_schemas_are_dropped_afterwards(pg_dsn: str) -> None:
-    if not _seen_schemas:
-        pytest.skip("run together with the pg_conn tests above")
-    with psycopg.connect(pg_dsn, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)", (_seen_schemas,)
-        ).fetchall()
-    assert rows == []
+@pytest.mark.parametrize("ending", ["normally", "closed", "broken", "open transaction"])
+def test_schema_connection_drops_its_schema_however_the_test_ends(pg_dsn: str, ending: str) -> None:
+    """What pg_conn does at teardown, checked in one test (no reliance on test order)."""
+    with schema_connection(pg_dsn) as conn:
+        schema = _current_schema(conn)
+        conn.execute("CREATE TABLE leftover (id int)")
+        assert _schema_exists(pg_dsn, schema)
+        if ending == "closed":
+            conn.close()
+        elif ending == "broken":
+            with psycopg.connect(pg_dsn, autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", (conn.info.backend_pid,))
+            with pytest.raises(psycopg.OperationalError):
+                conn.execute("SELECT 1")
+        elif ending == "open transaction":
+            conn.autocommit = False
+            conn.execute("INSERT INTO leftover VALUES (1)")
+    assert not _schema_exists(pg_dsn, schema)
