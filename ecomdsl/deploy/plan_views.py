@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ecomdsl.deploy.adapters import rename
-from ecomdsl.deploy.catalog import MV, VIEW
+from ecomdsl.deploy.catalog import MV, VIEW, Relation
 from ecomdsl.deploy.desired import DesiredObject, facade
 from ecomdsl.deploy.plan import (
     Action,
@@ -13,89 +13,108 @@ from ecomdsl.deploy.plan import (
     Step,
 )
 from ecomdsl.deploy.planning import PlannerBase
-from ecomdsl.deploy.state import BUILDING, BUILT, DROPPED, FACADE, LIVE
+from ecomdsl.deploy.state import BUILDING, BUILT, DROPPED, FACADE, LIVE, ObjectRecord
 from ecomdsl.deploy.tables import drop_kind
 
 
 class ViewPlanner(PlannerBase):
     def view(self, o: DesiredObject, rebuilt: dict[str, str]) -> None:
+        """A view or materialized view: its physical object and the facade that reads it."""
         name, phys = o.name, o.physical
         self.keep.update({phys, name})
         if self.reserved(o) or self.too_long(o) or self.taken(o):
             return
-        facade_rel = self.catalog.get(name)
+        facade_rel: Relation | None = self.catalog.get(name)
         facade_record = self.ours.get(name)
-        if facade_rel is not None and facade_record is not None and facade_rel.kind != VIEW:
-            self.changes.append(
-                Change(name, o.kind, Action.BLOCKED, f"a {facade_rel.kind} has its name")
-            )
-            self.problem(
-                name,
-                Action.BLOCKED,
-                f"{name!r} is a {facade_rel.kind} where ecomdsl keeps the view that reads "
-                f"{o.kind} {name!r} (replaced outside ecomdsl, or it was a table in an "
-                "earlier version of the pipeline)",
-                "rename or drop it (a table's rows go with it), then apply again",
-            )
-            return
-        if facade_rel is not None and facade_record is None:
-            if not self.options.adopt or facade_rel.kind not in (VIEW, MV):
-                self.changes.append(
-                    Change(name, o.kind, Action.BLOCKED, f"a {facade_rel.kind} has its name")
-                )
-                self.problem(
-                    name,
-                    Action.BLOCKED,
-                    f"a {facade_rel.kind} named {name!r} exists in schema "
-                    f"{self.catalog.schema!r} and was not created by ecomdsl",
-                    "--adopt renames it to "
-                    f"{name}__ecd_legacy and puts the pipeline's {o.kind} in its place "
-                    "(readers see the name missing for a moment); or drop it",
-                )
+        if facade_rel is not None:
+            if self._in_the_way(o, facade_rel, facade_record is not None):
                 return
-            legacy = f"{name}__ecd_legacy"
-            self.reserved_in_the_way(legacy, name)
-            readers = self.catalog.readers(name)
-            if readers:
-                shown = ", ".join(d.display() for d in readers)
-                self.problem(
-                    name,
-                    Action.BLOCKED,
-                    f"{shown} read(s) the {facade_rel.kind} {name!r} that --adopt replaces: "
-                    "it would keep reading the old object",
-                    f"drop {shown} first and create it again after the apply",
-                )
-            self.step(
-                Phase.SETUP,
-                name,
-                "adopt: rename",
-                [rename(drop_kind(facade_rel.kind), name, legacy)],
-                after=(ObjectEvent(name, legacy, facade_rel.kind, BUILT),),
-            )
-            self.adopted_legacy[legacy] = facade_rel.kind
-            facade_rel = None
+            if facade_record is None:
+                self._adopt(o, facade_rel)
+                facade_rel = None
         phys_rel = self.catalog.get(phys)
-        if phys_rel is not None:
-            expected = {self.want.by_name[r].physical for r in o.reads}
-            found = self.catalog.reads_names(phys)
-            if found != expected:
-                self.problem(
-                    name,
-                    Action.BLOCKED,
-                    f"drift: {phys!r} reads {', '.join(sorted(found)) or 'nothing'} instead of "
-                    f"{', '.join(sorted(expected))} (an input was renamed, dropped or replaced "
-                    "outside ecomdsl)",
-                    "put the input back as it was, or `ecomdsl destroy` and apply again",
-                )
+        self._check_drift(o, phys_rel)
         current = None
         if facade_rel is not None:
             reads = self.catalog.reads_names(name)
             current = next(iter(sorted(reads))) if len(reads) == 1 else None
-        built = ObjectEvent(name, phys, o.kind, BUILT, o.fingerprint)
-        live = (
-            ObjectEvent(name, phys, o.kind, LIVE, o.fingerprint),
-            ObjectEvent(name, name, FACADE, LIVE),
+        self._build(o, phys_rel)
+        self._switch(o, facade_rel, facade_record, current, phys_rel)
+        self._describe(o, facade_rel, facade_record, current, phys_rel, rebuilt)
+
+    def _in_the_way(self, o: DesiredObject, rel: Relation, ours: bool) -> bool:
+        """Something that is not our facade has the name: blocked (unless --adopt can take a
+        view or materialized view of someone else over)."""
+        if ours and rel.kind == VIEW:
+            return False
+        if not ours and self.options.adopt and rel.kind in (VIEW, MV):
+            return False
+        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, f"a {rel.kind} has its name"))
+        if ours:
+            message = (
+                f"{o.name!r} is a {rel.kind} where ecomdsl keeps the view that reads {o.kind} "
+                f"{o.name!r} (replaced outside ecomdsl, or it was a table in an earlier version "
+                "of the pipeline)"
+            )
+            hint = "rename or drop it (a table's rows go with it), then apply again"
+        else:
+            message = (
+                f"a {rel.kind} named {o.name!r} exists in schema {self.catalog.schema!r} and "
+                "was not created by ecomdsl"
+            )
+            hint = (
+                f"--adopt renames it to {o.name}__ecd_legacy and puts the pipeline's {o.kind} "
+                "in its place (readers see the name missing for a moment); or drop it"
+                if rel.kind in (VIEW, MV)
+                else "rename or drop it, or deploy to another --schema"
+            )
+        self.problem(o.name, Action.BLOCKED, message, hint)
+        return True
+
+    def _adopt(self, o: DesiredObject, rel: Relation) -> None:
+        """--adopt: rename someone else's view or MV aside, to be dropped at the end."""
+        name = o.name
+        legacy = f"{name}__ecd_legacy"
+        self.reserved_in_the_way(legacy, name)
+        readers = self.catalog.readers(name)
+        if readers:
+            shown = ", ".join(d.display() for d in readers)
+            self.problem(
+                name,
+                Action.BLOCKED,
+                f"{shown} read(s) the {rel.kind} {name!r} that --adopt replaces: "
+                "it would keep reading the old object",
+                f"drop {shown} first and create it again after the apply",
+            )
+        self.step(
+            Phase.SETUP,
+            name,
+            "adopt: rename",
+            [rename(drop_kind(rel.kind), name, legacy)],
+            after=(ObjectEvent(name, legacy, rel.kind, BUILT),),
         )
+        self.adopted_legacy[legacy] = rel.kind
+
+    def _check_drift(self, o: DesiredObject, phys_rel: Relation | None) -> None:
+        """The physical object must still read the physical objects it was built on."""
+        if phys_rel is None:
+            return
+        expected = {self.want.by_name[r].physical for r in o.reads}
+        found = self.catalog.reads_names(o.physical)
+        if found != expected:
+            self.problem(
+                o.name,
+                Action.BLOCKED,
+                f"drift: {o.physical!r} reads {', '.join(sorted(found)) or 'nothing'} instead "
+                f"of {', '.join(sorted(expected))} (an input was renamed, dropped or replaced "
+                "outside ecomdsl)",
+                "put the input back as it was, or `ecomdsl destroy` and apply again",
+            )
+
+    def _build(self, o: DesiredObject, phys_rel: Relation | None) -> None:
+        """Create the physical object, or finish an interrupted build of it."""
+        name, phys = o.name, o.physical
+        built = ObjectEvent(name, phys, o.kind, BUILT, o.fingerprint)
         if phys_rel is None:
             self.step(
                 Phase.BUILD,
@@ -122,54 +141,86 @@ class ViewPlanner(PlannerBase):
                 after=(built,),
                 wait_for=phys,
             )
+
+    def _switch(
+        self,
+        o: DesiredObject,
+        facade_rel: Relation | None,
+        facade_record: ObjectRecord | None,
+        current: str | None,
+        phys_rel: Relation | None,
+    ) -> None:
+        """Create the facade, or point it at the new physical object atomically."""
+        name, phys = o.name, o.physical
+        live = (
+            ObjectEvent(name, phys, o.kind, LIVE, o.fingerprint),
+            ObjectEvent(name, name, FACADE, LIVE),
+        )
         if facade_rel is None:
             self.step(Phase.SWITCH, name, "create facade", [facade(name, phys)], after=live)
-        elif current != phys:
-            outside = [d for d in self.catalog.readers(name) if not self._ours_dependent(d)]
-            if outside:
-                shown = ", ".join(d.display() for d in outside)
-                self.problem(
-                    name,
-                    Action.BLOCKED,
-                    f"{shown} read(s) {name!r}, which this deploy switches to a new version: "
-                    "it would keep reading the old one",
-                    f"drop {shown} before the apply and create it again after",
-                )
-            scratch = [self.adapter.next_name(name)]
-            if self.adapter.TRANSACTIONAL_DDL:
-                scratch.append(self.adapter.prev_name(name))
-            for scratch_name in scratch:
-                self.reserved_in_the_way(scratch_name, name)
-            self.step(
-                Phase.SWITCH,
+            return
+        if current == phys:
+            if phys_rel is not None and any(
+                r is None or r.state != LIVE for r in (facade_record, self.ours.get(phys))
+            ):
+                # the facade is right; make the journal say so
+                self.steps[Phase.SWITCH].append(Step(Phase.SWITCH, name, "record", (), after=live))
+            return
+        outside = [d for d in self.catalog.readers(name) if not self._ours_dependent(d)]
+        if outside:
+            shown = ", ".join(d.display() for d in outside)
+            self.problem(
                 name,
-                "switch facade",
-                self.adapter.switch(name, phys, self.grants_of(name)),
-                transaction=self.adapter.TRANSACTIONAL_DDL,
-                before=tuple(ObjectEvent(name, n, VIEW, BUILDING) for n in scratch),
-                after=(*live, *(ObjectEvent(name, n, VIEW, DROPPED) for n in scratch)),
+                Action.BLOCKED,
+                f"{shown} read(s) {name!r}, which this deploy switches to a new version: "
+                "it would keep reading the old one",
+                f"drop {shown} before the apply and create it again after",
             )
-            if current is not None and current in self.ours:
-                self.retire[current] = name
-            elif facade_record is not None:
-                # drift: our facade was re-pointed by hand (at nothing of ours, or at more
-                # than one object); it is switched back, and what it read is left alone
-                shown = current or ", ".join(sorted(self.catalog.reads_names(name))) or "nothing"
-                self.warnings.append(
-                    f"{name}: changed outside ecomdsl (it reads {shown}): switched back; "
-                    f"{shown} is not ecomdsl's and is left alone"
-                )
-        elif phys_rel is not None and any(
-            r is None or r.state != LIVE for r in (facade_record, self.ours.get(phys))
-        ):
-            # the facade is right; make the journal say so
-            self.steps[Phase.SWITCH].append(Step(Phase.SWITCH, name, "record", (), after=live))
-        # what the user sees
+        scratch = [self.adapter.next_name(name)]
+        if self.adapter.TRANSACTIONAL_DDL:
+            scratch.append(self.adapter.prev_name(name))
+        for scratch_name in scratch:
+            self.reserved_in_the_way(scratch_name, name)
+        self.step(
+            Phase.SWITCH,
+            name,
+            "switch facade",
+            self.adapter.switch(name, phys, self.grants_of(name)),
+            transaction=self.adapter.TRANSACTIONAL_DDL,
+            before=tuple(ObjectEvent(name, n, VIEW, BUILDING) for n in scratch),
+            after=(*live, *(ObjectEvent(name, n, VIEW, DROPPED) for n in scratch)),
+        )
+        if current is not None and current in self.ours:
+            self.retire[current] = name
+        elif facade_record is not None:
+            # drift: our facade was re-pointed by hand (at nothing of ours, or at more than
+            # one object); it is switched back, and what it read is left alone
+            shown = current or ", ".join(sorted(self.catalog.reads_names(name))) or "nothing"
+            self.warnings.append(
+                f"{name}: changed outside ecomdsl (it reads {shown}): switched back; "
+                f"{shown} is not ecomdsl's and is left alone"
+            )
+
+    def _describe(
+        self,
+        o: DesiredObject,
+        facade_rel: Relation | None,
+        facade_record: ObjectRecord | None,
+        current: str | None,
+        phys_rel: Relation | None,
+        rebuilt: dict[str, str],
+    ) -> None:
+        """The object's line in the plan (and what its readers say when it is rebuilt)."""
+        name, phys = o.name, o.physical
         if facade_rel is None and current is None:
-            action, detail = Action.CREATE, ""
+            detail = ""
             if phys_rel is not None:
-                detail = "resumes an interrupted build"
-            self.changes.append(Change(name, o.kind, action, detail, phys))
+                detail = (
+                    "its view was dropped outside ecomdsl: created again"
+                    if facade_record is not None and facade_record.state == LIVE
+                    else "resumes an interrupted build"
+                )
+            self.changes.append(Change(name, o.kind, Action.CREATE, detail, phys))
         elif current == phys:
             self.changes.append(
                 Change(name, o.kind, Action.UNCHANGED, "", phys)
@@ -180,6 +231,8 @@ class ViewPlanner(PlannerBase):
             old = self.ours.get(current) if current else None
             if old is not None and old.fingerprint != o.fingerprint:
                 reason = "definition changed"
+            elif old is None and facade_record is not None:
+                reason = "its view was changed outside ecomdsl: switched back"
             else:
                 moved = [r for r in o.reads if r in rebuilt]
                 reason = (
