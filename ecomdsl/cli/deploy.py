@@ -6,14 +6,15 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import psycopg
 import typer
 
 from ecomdsl.cli.core import PathsArg, _fail, _paths, _root, app
-from ecomdsl.deploy.plan import Step
 from ecomdsl.errors import EcomdslError
+
+if TYPE_CHECKING:  # the deploy stack (psycopg) loads only when a deploy command runs
+    from ecomdsl.deploy.plan import Step
 
 DsnOpt = Annotated[
     str | None,
@@ -169,8 +170,17 @@ class ConsoleProgress:
         self._end(index, total, step, seconds, "FAILED")
 
 
+def _failures() -> tuple[type[Exception], ...]:
+    """What a deploy command turns into one line (evaluated only when something failed)."""
+    import psycopg
+
+    return (EcomdslError, psycopg.Error, OSError)
+
+
 def _one_line(err: Exception) -> EcomdslError:
     """A database or file error that escaped the deploy as one readable line."""
+    import psycopg
+
     if isinstance(err, EcomdslError):
         return err
     if isinstance(err, psycopg.Error):
@@ -235,7 +245,7 @@ def plan(
         with Session(t, purpose="plan") as session:
             result = session.plan(p, options)
             where = f"{session.adapter.engine} {t.describe()}"
-    except (EcomdslError, psycopg.Error, OSError) as err:
+    except _failures() as err:
         _fail(_one_line(err), root)
         return
     if format is PlanFormat.json:
@@ -367,7 +377,7 @@ def apply(
                     typer.echo(f"test data: {name} already holds rows: left alone")
                 if loaded.refreshed:
                     typer.echo(f"refreshed {len(loaded.refreshed)} materialized view(s)")
-    except (EcomdslError, psycopg.Error, OSError) as err:
+    except _failures() as err:
         _fail(_one_line(err), root)
     except KeyboardInterrupt:
         _interrupted("apply")
@@ -424,7 +434,7 @@ def destroy(
                 progress=ConsoleProgress(),
                 lock_timeout=lock_timeout,
             )
-    except (EcomdslError, psycopg.Error, OSError) as err:
+    except _failures() as err:
         _fail(_one_line(err), root)
         return
     except KeyboardInterrupt:
@@ -461,7 +471,7 @@ def unlock(
             if session.adapter.ADVISORY_LOCK:
                 from ecomdsl.deploy.lock import AdvisoryLock
 
-                held = AdvisoryLock(session.conn, t.schema, session.deploy_id).holder()
+                held = AdvisoryLock(session.conn, t.schema).holder()
                 if held is not None:
                     typer.echo(
                         f"The apply lock on schema {t.schema!r} is held by {held.display()}: "
@@ -472,7 +482,7 @@ def unlock(
                 typer.echo("No lock: nothing was ever deployed there.")
                 return
             broken = session.lock("view").break_lock(deploy_id)  # type: ignore[attr-defined]
-    except (EcomdslError, psycopg.Error, OSError) as err:
+    except _failures() as err:
         _fail(_one_line(err), root)
         return
     if broken is None:

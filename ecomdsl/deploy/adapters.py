@@ -91,10 +91,8 @@ class Adapter:
 
     engine: ClassVar[str]
     dialect: ClassVar[str]
-    SWAP: ClassVar[bool]  # ALTER VIEW a SWAP WITH b
     ADVISORY_LOCK: ClassVar[bool]
     TRANSACTIONAL_DDL: ClassVar[bool]
-    BACKGROUND_BUILD: ClassVar[bool]  # builds survive the deployer's crash
 
     def __init__(self, version: Version = (0, 0, 0), version_text: str = "") -> None:
         self.version = version
@@ -149,10 +147,8 @@ class Adapter:
 class RisingWave(Adapter):
     engine = "risingwave"
     dialect = DIALECT
-    SWAP = True
     ADVISORY_LOCK = False
     TRANSACTIONAL_DDL = False
-    BACKGROUND_BUILD = True
     MIN_VERSION: ClassVar[Version] = (2, 2, 0)  # SWAP; rw_depend with views (2.1)
     WAIT_VERSION: ClassVar[Version] = (3, 0, 0)
 
@@ -208,10 +204,8 @@ class RisingWave(Adapter):
 class Postgres(Adapter):
     engine = "postgres"
     dialect = "postgres"
-    SWAP = False
     ADVISORY_LOCK = True
     TRANSACTIONAL_DDL = True
-    BACKGROUND_BUILD = False
 
     def session(self, schema: str) -> list[exp.Expr]:
         # a DDL step that waits for someone else's lock makes every reader queue behind it:

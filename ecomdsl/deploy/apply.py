@@ -29,7 +29,7 @@ from ecomdsl.deploy.catalog import read_catalog
 from ecomdsl.deploy.desired import Desired, desired
 from ecomdsl.deploy.errors import DeployError, StalePlan, StepFailed
 from ecomdsl.deploy.lock import AdvisoryLock, Lock, ViewLock
-from ecomdsl.deploy.plan import Options, Plan, Step
+from ecomdsl.deploy.plan import ObjectEvent, Options, Plan, Step
 from ecomdsl.deploy.planner import make_plan
 from ecomdsl.deploy.state import Journal, JournalState
 from ecomdsl.deploy.target import Target, actor, connect
@@ -130,7 +130,7 @@ class Session:
                 self.deploy_id,
                 self.actor,
             )
-        return AdvisoryLock(self.conn, self.target.schema, self.deploy_id)
+        return AdvisoryLock(self.conn, self.target.schema)
 
     def count_rows(self, table: str) -> int | None:
         """Rows at stake in a destructive change (None when they cannot be counted within
@@ -248,17 +248,48 @@ def run_steps(
 ) -> int:
     journal = session.journal
     conn = session.conn
-    journal.append(
-        "deploys",
-        deploy_id=session.deploy_id,
-        pipeline=plan.pipeline,
-        event="started",
-        actor=session.actor,
-        tool_version=__version__,
-        git_sha=git_commit(root),
-        plan_hash=plan.hash,
-        detail=event,
-    )
+    sha = git_commit(root)
+
+    def deploy_event(name: str, detail: str) -> None:
+        journal.append(
+            "deploys",
+            deploy_id=session.deploy_id,
+            pipeline=plan.pipeline,
+            event=name,
+            actor=session.actor,
+            tool_version=__version__,
+            git_sha=sha,
+            plan_hash=plan.hash,
+            detail=detail,
+        )
+
+    def step_event(index: int, step: Step, name: str, **values: str) -> None:
+        journal.append(
+            "steps",
+            deploy_id=session.deploy_id,
+            step=index,
+            object=step.object,
+            action=step.what,
+            event=name,
+            **values,
+        )
+
+    def object_events(events: tuple[ObjectEvent, ...]) -> None:
+        for ev in events:
+            journal.append(
+                "objects",
+                deploy_id=session.deploy_id,
+                pipeline=plan.pipeline,
+                logical_name=ev.logical,
+                physical_name=ev.physical,
+                kind=ev.kind,
+                fingerprint=ev.fingerprint,
+                generation=ev.generation,
+                state=ev.state,
+                detail=ev.detail,
+            )
+
+    deploy_event("started", event)
     total = len(plan.steps)
     for index, step in enumerate(plan.steps, start=1):
         progress.start(index, total, step)
@@ -266,56 +297,22 @@ def run_steps(
         try:
             if fault is not None:  # tests: a failure at this step boundary
                 fault(index, step, conn)
-            for ev in step.before:
-                _object_row(session, plan, ev)
-            journal.append(
-                "steps",
-                deploy_id=session.deploy_id,
-                step=index,
-                object=step.object,
-                action=step.what,
-                event="started",
-                sql_text=";\n".join(step.statements),
-            )
+            object_events(step.before)
+            step_event(index, step, "started", sql_text=";\n".join(step.statements))
             watcher = _watch(session, step, functools.partial(progress.update, index, total, step))
             try:
                 _execute(conn, step)
             finally:
                 if watcher is not None:
                     watcher.stop()
-            journal.append(
-                "steps",
-                deploy_id=session.deploy_id,
-                step=index,
-                object=step.object,
-                action=step.what,
-                event="done",
-            )
-            for ev in step.after:
-                _object_row(session, plan, ev)
+            step_event(index, step, "done")
+            object_events(step.after)
         except psycopg.Error as err:
             progress.failed(index, total, step, time.perf_counter() - t0)
             message = _server_message(err)
-            with contextlib.suppress(psycopg.Error):
-                journal.append(
-                    "steps",
-                    deploy_id=session.deploy_id,
-                    step=index,
-                    object=step.object,
-                    action=step.what,
-                    event="failed",
-                    error=message,
-                )
-                journal.append(
-                    "deploys",
-                    deploy_id=session.deploy_id,
-                    pipeline=plan.pipeline,
-                    event="failed",
-                    actor=session.actor,
-                    tool_version=__version__,
-                    plan_hash=plan.hash,
-                    detail=message,
-                )
+            with contextlib.suppress(psycopg.Error):  # the connection may be gone
+                step_event(index, step, "failed", error=message)
+                deploy_event("failed", message)
             statements = ";\n".join(step.statements)
             raise StepFailed(
                 f"{step.object}: {step.what} failed (step {index} of {total}): {message}\n"
@@ -324,33 +321,8 @@ def run_steps(
                 "deploy (every step is idempotent)"
             ) from None
         progress.done(index, total, step, time.perf_counter() - t0)
-    journal.append(
-        "deploys",
-        deploy_id=session.deploy_id,
-        pipeline=plan.pipeline,
-        event="finished",
-        actor=session.actor,
-        tool_version=__version__,
-        git_sha=git_commit(root),
-        plan_hash=plan.hash,
-        detail=event,
-    )
+    deploy_event("finished", event)
     return total
-
-
-def _object_row(session: Session, plan: Plan, ev: Any) -> None:
-    session.journal.append(
-        "objects",
-        deploy_id=session.deploy_id,
-        pipeline=plan.pipeline,
-        logical_name=ev.logical,
-        physical_name=ev.physical,
-        kind=ev.kind,
-        fingerprint=ev.fingerprint,
-        generation=ev.generation,
-        state=ev.state,
-        detail=ev.detail,
-    )
 
 
 def _execute(conn: psycopg.Connection[Any], step: Step) -> None:

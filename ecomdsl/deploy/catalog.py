@@ -177,7 +177,7 @@ class Catalog:
         data = {
             "relations": sorted((r.name, r.kind, r.ready) for r in self.relations.values()),
             "reads": sorted(
-                (n, sorted(self.reads_names(n))) for n in self.relations if self.reads_names(n)
+                (n, sorted(reads)) for n in self.relations if (reads := self.reads_names(n))
             ),
             "readers": sorted(
                 (n, sorted(d.display() for d in self.readers(n))) for n in self.relations

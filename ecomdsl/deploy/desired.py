@@ -61,10 +61,6 @@ class DesiredObject:
         return self.make()
 
     @property
-    def facaded(self) -> bool:
-        return self.kind in ("view", "materialized view")
-
-    @property
     def materialized(self) -> bool:
         return self.kind == "materialized view"
 
@@ -75,12 +71,9 @@ class Desired:
     objects: tuple[DesiredObject, ...]  # creation order (inputs first)
 
     def get(self, name: str) -> DesiredObject:
-        for o in self.objects:
-            if o.name == name:
-                return o
-        raise KeyError(name)
+        return self.by_name[name]
 
-    @property
+    @functools.cached_property
     def by_name(self) -> dict[str, DesiredObject]:
         return {o.name: o for o in self.objects}
 

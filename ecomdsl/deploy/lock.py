@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import attrs
@@ -58,6 +59,22 @@ def _busy_message(schema: str, holder: Holder | None, waited: float, how: str) -
     )
 
 
+def _acquire(
+    take: Callable[[], bool],
+    holder: Callable[[], Holder | None],
+    schema: str,
+    timeout: float,
+    how: str,
+) -> None:
+    """Try ``take`` until it succeeds or ``timeout`` seconds passed; then name the holder."""
+    started = time.monotonic()
+    while not take():
+        waited = time.monotonic() - started
+        if waited >= timeout:
+            raise LockBusy(_busy_message(schema, holder(), waited, how))
+        time.sleep(min(0.5, max(0.05, timeout - waited)))
+
+
 def _stamp() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -65,32 +82,26 @@ def _stamp() -> str:
 class AdvisoryLock:
     """PostgreSQL: a session advisory lock keyed by database and schema."""
 
-    def __init__(self, conn: psycopg.Connection[Any], schema: str, deploy_id: str) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], schema: str) -> None:
         self.conn = conn
         self.schema = schema
-        self.deploy_id = deploy_id
         self.key_text = f"ecomdsl:apply:{schema}"
         row = conn.execute("SELECT hashtextextended(%s, 0)", (self.key_text,)).fetchone()
         assert row is not None
         self.key = int(row[0])
 
     def acquire(self, timeout: float) -> None:
-        started = time.monotonic()
-        while True:
+        def take() -> bool:
             row = self.conn.execute("SELECT pg_try_advisory_lock(%s)", (self.key,)).fetchone()
-            if row and row[0]:
-                return
-            waited = time.monotonic() - started
-            if waited >= timeout:
-                raise LockBusy(
-                    _busy_message(
-                        self.schema,
-                        self.holder(),
-                        waited,
-                        "The lock is freed when that apply ends or its connection closes.",
-                    )
-                )
-            time.sleep(min(0.5, max(0.05, timeout - waited)))
+            return bool(row and row[0])
+
+        _acquire(
+            take,
+            self.holder,
+            self.schema,
+            timeout,
+            "The lock is freed when that apply ends or its connection closes.",
+        )
 
     def release(self) -> None:
         if not self.conn.closed and not self.conn.broken:
@@ -163,27 +174,23 @@ class ViewLock:
         return self.adapter.text(exp.Create(this=self._table(), kind="VIEW", expression=query))
 
     def acquire(self, timeout: float) -> None:
-        started = time.monotonic()
-        while True:
+        def take() -> bool:
             try:
                 self.conn.execute(self.create_statement().encode())
-                self.held = True
-                return
             except psycopg.Error as err:
                 if not is_busy(err):
                     raise
-            waited = time.monotonic() - started
-            if waited >= timeout:
-                raise LockBusy(
-                    _busy_message(
-                        self.schema,
-                        self.holder(),
-                        waited,
-                        "If that apply is no longer running (killed), break its lock with "
-                        "`ecomdsl unlock`.",
-                    )
-                )
-            time.sleep(min(0.5, max(0.05, timeout - waited)))
+                return False
+            self.held = True
+            return True
+
+        _acquire(
+            take,
+            self.holder,
+            self.schema,
+            timeout,
+            "If that apply is no longer running (killed), break its lock with `ecomdsl unlock`.",
+        )
 
     def holder(self) -> Holder | None:
         try:

@@ -171,8 +171,6 @@ class RetirePlanner(PlannerBase):
                 )
             )
 
-    # -- all ----------------------------------------------------------------------------
-
     def legacy_steps(self) -> None:
         """Objects renamed by --adopt: dropped once the pipeline's version is in place."""
         for legacy, kind in sorted(self.adopted_legacy.items()):

@@ -179,7 +179,7 @@ class TablePlanner(PlannerBase):
                 hint,
             )
             return
-        outside = [d for d in self.catalog.readers(o.name) if not self._ours_reader(d)]
+        outside = [d for d in self.catalog.readers(o.name) if not self.ours_reader(d)]
         if outside:
             shown = ", ".join(d.display() for d in outside)
             self.problem(
@@ -279,7 +279,7 @@ class TablePlanner(PlannerBase):
             outside = [
                 d
                 for d in self.catalog.readers(leftover)
-                if not self._ours_reader(d) and d.name not in self.retire
+                if not self.ours_reader(d) and d.name not in self.retire
             ]
             if outside:
                 shown = ", ".join(d.display() for d in outside)

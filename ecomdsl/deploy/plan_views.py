@@ -166,7 +166,7 @@ class ViewPlanner(PlannerBase):
                 # the facade is right; make the journal say so
                 self.steps[Phase.SWITCH].append(Step(Phase.SWITCH, name, "record", (), after=live))
             return
-        outside = [d for d in self.catalog.readers(name) if not self._ours_dependent(d)]
+        outside = [d for d in self.catalog.readers(name) if not self.ours_reader(d)]
         if outside:
             shown = ", ".join(d.display() for d in outside)
             self.problem(

@@ -10,7 +10,7 @@ import attrs
 from sqlglot import exp
 
 from ecomdsl.deploy.adapters import Adapter, Grant
-from ecomdsl.deploy.catalog import Catalog
+from ecomdsl.deploy.catalog import Catalog, Dependent
 from ecomdsl.deploy.desired import Desired, DesiredObject
 from ecomdsl.deploy.plan import (
     Action,
@@ -67,9 +67,6 @@ class PlannerBase:
 
     def problem(self, name: str, action: Action, message: str, hint: str = "") -> None:
         self.problems.append(Problem(name, action, message, hint))
-
-    def is_ours(self, name: str) -> bool:
-        return name in self.ours
 
     def taken(self, o: DesiredObject) -> bool:
         """Another pipeline deployed an object with this name here: blocked unless --adopt
@@ -156,18 +153,7 @@ class PlannerBase:
         )
         return True
 
-    # -- tables -------------------------------------------------------------------------
-
-    def _ours_reader(self, d: Any) -> bool:
+    def ours_reader(self, d: Dependent) -> bool:
+        """A reader that is ecomdsl's (journaled, scratch views of a switch included) or that
+        the pipeline keeps: after the apply it reads only the new versions."""
         return d.schema == self.catalog.schema and (d.name in self.ours or d.name in self.keep)
-
-    # -- views and materialized views ------------------------------------------------------
-
-    def _ours_dependent(self, d: Any) -> bool:
-        return d.schema == self.catalog.schema and (
-            d.name in self.ours
-            or d.name in self.keep
-            or d.name.endswith(("__ecd_next", "__ecd_prev"))
-        )
-
-    # -- retirement ---------------------------------------------------------------------

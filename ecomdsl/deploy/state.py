@@ -10,8 +10,8 @@ its lack of transactions cannot corrupt them):
   dropped), with its pipeline name, physical name, fingerprint and table generation.
 
 The journal says which objects are ecomdsl's and gives order and audit; whether a step is
-done is always read from the live catalog. Rows are ordered by ``seq``, a microsecond clock
-that only grows within a process.
+done is always read from the live catalog. Rows are ordered by ``seq``: a microsecond clock,
+and always past the newest row already there (applies are serialised by the lock).
 """
 
 from __future__ import annotations
@@ -117,19 +117,6 @@ class JournalState:
     last_finished: str | None  # deploy id of the newest finished deploy
     unfinished: str | None  # deploy id of a started deploy that never finished or failed
 
-    def generation(self, table: str) -> int:
-        record = self.objects.get(table)
-        return record.generation if record else 0
-
-
-def _seq() -> int:
-    # microseconds, made strictly increasing within the process
-    now = time.time_ns() // 1000
-    last = getattr(_seq, "last", 0)
-    value = max(now, last + 1)
-    _seq.last = value  # type: ignore[attr-defined]
-    return value
-
 
 class Journal:
     """Reads and appends journal rows on one connection."""
@@ -173,7 +160,7 @@ class Journal:
         names = [c for c, _ in COLUMNS[table]]
         # after the newest row already there: applies are serialised by the lock, so the
         # journal's order holds even when deployers' clocks disagree
-        self.floor = max(_seq(), self.floor + 1)
+        self.floor = max(time.time_ns() // 1000, self.floor + 1)
         row = {"seq": self.floor, "at": dt.datetime.now(dt.UTC), **values}
         if "target_schema" in names:
             row.setdefault("target_schema", self.schema)
@@ -224,13 +211,3 @@ class Journal:
                     last_finished = deploy_id
         unfinished = next(reversed(open_deploys), None) if open_deploys else None
         return JournalState(live, last_finished, unfinished)
-
-    def history(self, limit: int = 20) -> list[tuple[Any, ...]]:
-        """The newest deploy events (for `ecomdsl history`-style reports and tests)."""
-        return self.conn.execute(
-            pgsql.SQL(
-                "SELECT deploy_id, event, actor, at, tool_version, git_sha, plan_hash FROM {} "
-                "WHERE target_schema = %s ORDER BY seq DESC LIMIT %s"
-            ).format(self._table("deploys")),
-            (self.schema, limit),
-        ).fetchall()

@@ -80,13 +80,13 @@ def table_generations(
     """How often each table has been recreated, counting a recreate this plan makes or
     finishes (part of its readers' identity)."""
     found: dict[str, int] = {}
+    ours = {k: v for k, v in journal.objects.items() if v.pipeline == want.pipeline.name}
     for o in want.objects:
         if o.table is None:
             continue
-        record = journal.objects.get(o.name)
+        record = ours.get(o.name)
         generation = record.generation if record else 0
         if record is not None and catalog.get(o.name) is not None:
-            ours = {k: v for k, v in journal.objects.items() if v.pipeline == want.pipeline.name}
             if interrupted_swap(catalog, ours, o.name):
                 generation += 1
             else:
