@@ -9,6 +9,9 @@ forgets. Builders (``ecomdsl.dsl``) take the user-facing strings; the model hold
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
 
 
 class BinaryOperator(StrEnum):
@@ -114,3 +117,11 @@ class EmitMode(StrEnum):
     ON_UPDATE = "on update"
     ON_WINDOW_CLOSE = "on window close"
     NONE = "-"  # a plain view: nothing is stored or emitted
+
+
+def member_or(kind: type[E], text: str, default: E) -> E:
+    """The member spelled ``text``, or ``default`` (for placeholders after a reported error)."""
+    try:
+        return kind(text)
+    except ValueError:
+        return default

@@ -15,6 +15,7 @@ from ecomdsl import graph as g
 from ecomdsl.dsl import objects as o
 from ecomdsl.dsl import relation as r
 from ecomdsl.errors import CompileError, Diagnostic, SourceLocation
+from ecomdsl.kinds import ConflictAction, KafkaEncode, KafkaFormat, TableKind, member_or
 from ecomdsl.model import ir
 from ecomdsl.model.query import QueryResolver
 from ecomdsl.model.typecheck import Checker, IntervalError, did_you_mean, parse_interval
@@ -255,7 +256,7 @@ class PipelineBuilder:
                         code="RW005",
                     )
         return ir.TableDef(
-            obj.name, "table", schema, obj.primary_key, obj.append_only, watermark, None,
+            obj.name, TableKind.TABLE, schema, obj.primary_key, obj.append_only, watermark, None,
             obj.doc, obj.location, on_conflict=on_conflict, allow=obj.allow,
         )  # fmt: skip
 
@@ -272,7 +273,7 @@ class PipelineBuilder:
                 code="RW005",
             )
         return ir.TableDef(
-            obj.name, "stream", schema, (), connector is None, watermark, connector, obj.doc,
+            obj.name, TableKind.STREAM, schema, (), connector is None, watermark, connector, obj.doc,
             obj.location, allow=obj.allow,
         )  # fmt: skip
 
@@ -282,7 +283,7 @@ class PipelineBuilder:
         "do update if not null": "DO UPDATE IF NOT NULL",
     }
 
-    def on_conflict(self, obj: o.Table) -> str | None:
+    def on_conflict(self, obj: o.Table) -> ConflictAction | None:
         if obj.on_conflict is None:
             return None
         text = " ".join(str(obj.on_conflict).lower().split())
@@ -295,7 +296,7 @@ class PipelineBuilder:
                 or "one of: " + ", ".join(self.ON_CONFLICT),
             )
             return None
-        return self.ON_CONFLICT[text]
+        return ConflictAction(self.ON_CONFLICT[text])
 
     def watermark(
         self,
@@ -377,7 +378,12 @@ class PipelineBuilder:
                 obj.name,
                 hint="one of json, avro, protobuf, csv, bytes",
             )
-        return ir.KafkaConnector(tuple((str(a), str(b)) for a, b in options), fmt, encode)
+        return ir.KafkaConnector(
+            tuple((str(a), str(b)) for a, b in options),
+            # after a reported error the connector is only a placeholder: the compile fails
+            member_or(KafkaFormat, fmt, KafkaFormat.PLAIN),
+            member_or(KafkaEncode, encode, KafkaEncode.JSON),
+        )
 
     # ---- test data ----
 

@@ -7,12 +7,26 @@ blocks (CTEs, then the body) in the shape the SQL will have.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ecomdsl.errors import SourceLocation
+from ecomdsl.kinds import (
+    BinaryOperator,
+    ConflictAction,
+    FrameKind,
+    JoinKind,
+    KafkaEncode,
+    KafkaFormat,
+    TableKind,
+    UnaryOperator,
+    WindowTableFunction,
+)
 from ecomdsl.types import SqlType
+
+if TYPE_CHECKING:
+    from sqlglot import exp
 
 # ---- schemas ---------------------------------------------------------------------------
 
@@ -79,7 +93,7 @@ class IInterval:
 
 @attrs.frozen
 class IBinary:
-    op: str
+    op: BinaryOperator
     left: IExpr
     right: IExpr
     type: SqlType
@@ -87,7 +101,7 @@ class IBinary:
 
 @attrs.frozen
 class IUnary:
-    op: str
+    op: UnaryOperator
     operand: IExpr
     type: SqlType
 
@@ -163,7 +177,7 @@ class IProcTime:
 class Frame:
     """``{ROWS|RANGE} BETWEEN start PRECEDING AND end PRECEDING`` (end None: CURRENT ROW)."""
 
-    kind: str  # "ROWS" | "RANGE"
+    kind: FrameKind
     start: Interval | int
     end: Interval | int | None
 
@@ -191,7 +205,7 @@ class IWindow:
 class IRaw:
     """A checked ``raw()`` fragment: a sqlglot tree whose columns were resolved."""
 
-    node: Any
+    node: exp.Expr
     type: SqlType
 
 
@@ -229,7 +243,7 @@ class ITable:
 class IWindowTable:
     """``HOP(table, time_col, hop, size[, offset])`` / ``TUMBLE(table, time_col, size[, offset])``."""
 
-    func: str
+    func: WindowTableFunction
     table: str
     time_column: str
     intervals: tuple[Interval, ...]
@@ -241,7 +255,7 @@ class IWindowTable:
 class IJoin:
     left: ISource
     right: ISource
-    how: str  # "inner" | "left" | "right" | "full"
+    how: JoinKind
     on: IExpr
     temporal: bool = False  # right FOR SYSTEM_TIME AS OF PROCTIME()
     location: SourceLocation | None = attrs.field(default=None, eq=False)
@@ -294,8 +308,8 @@ class Watermark:
 @attrs.frozen
 class KafkaConnector:
     options: tuple[tuple[str, str], ...]  # WITH (...) in order
-    format: str  # PLAIN | UPSERT | DEBEZIUM
-    encode: str
+    format: KafkaFormat
+    encode: KafkaEncode
 
 
 @attrs.frozen
@@ -303,7 +317,7 @@ class TableDef:
     """``CREATE TABLE`` (or ``CREATE SOURCE`` when a connector is set)."""
 
     name: str
-    kind: str  # "table" | "stream" (DSL kind, for headers)
+    kind: TableKind  # the builder it came from, for headers
     schema: Schema
     primary_key: tuple[str, ...]
     append_only: bool
@@ -311,7 +325,7 @@ class TableDef:
     connector: KafkaConnector | None
     doc: str | None
     location: SourceLocation
-    on_conflict: str | None = None  # DO NOTHING | DO UPDATE FULL | DO UPDATE IF NOT NULL
+    on_conflict: ConflictAction | None = None
     allow: tuple[tuple[str, str], ...] = ()
     proctime: str | None = None
 

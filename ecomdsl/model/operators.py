@@ -6,6 +6,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 from ecomdsl.dsl import relation as r
+from ecomdsl.kinds import BinaryOperator, FrameKind, UnaryOperator
 from ecomdsl.model import ir
 from ecomdsl.model.typecheck import IntervalError, ScopeEntry, parse_interval
 from ecomdsl.types import SqlType
@@ -63,7 +64,7 @@ def _frame(resolver: QueryResolver, z: r.ZScore, order_type: SqlType) -> ir.Fram
                 z.location,
             )
             return None
-        return ir.Frame("ROWS", start, end or None)
+        return ir.Frame(FrameKind.ROWS, start, end or None)
     if isinstance(start, str) and (end is None or isinstance(end, str)):
         try:
             lo = parse_interval(start)
@@ -83,7 +84,7 @@ def _frame(resolver: QueryResolver, z: r.ZScore, order_type: SqlType) -> ir.Fram
                 f"ZScore: exclude_recent {end!r} must be shorter than lookback {start!r}",
                 z.location,
             )
-        return ir.Frame("RANGE", lo, hi)
+        return ir.Frame(FrameKind.RANGE, lo, hi)
     resolver.error(
         "ZScore(lookback, exclude_recent) must both be intervals ('24 hours') or both row counts",
         z.location,
@@ -156,10 +157,17 @@ def resolve_zscore(resolver: QueryResolver, z: r.ZScore) -> Partial:
         _col(z.mean_as, DOUBLE),
         _col(z.stddev_as, DOUBLE),
     )
-    enough = ir.IBinary(">=", count, _lit(int(z.min_periods), SqlType.INT), BOOL)
-    spread = ir.IBinary(">", stddev, _lit(0, SqlType.INT), BOOL)
-    score = ir.IBinary("/", ir.IBinary("-", _double(value_col), mean, DOUBLE), stddev, DOUBLE)
-    z_expr = ir.ICase(((ir.IBinary("AND", enough, spread, BOOL), score),), None, DOUBLE)
+    enough = ir.IBinary(BinaryOperator.GE, count, _lit(int(z.min_periods), SqlType.INT), BOOL)
+    spread = ir.IBinary(BinaryOperator.GT, stddev, _lit(0, SqlType.INT), BOOL)
+    score = ir.IBinary(
+        BinaryOperator.DIV,
+        ir.IBinary(BinaryOperator.SUB, _double(value_col), mean, DOUBLE),
+        stddev,
+        DOUBLE,
+    )
+    z_expr = ir.ICase(
+        ((ir.IBinary(BinaryOperator.AND, enough, spread, BOOL), score),), None, DOUBLE
+    )
     base = p.output()
     p.select = [*((c.name, _col(c.name, c.type)) for c in base.columns), (z.z_as, z_expr)]
     p.bare = False
@@ -167,9 +175,14 @@ def resolve_zscore(resolver: QueryResolver, z: r.ZScore) -> Partial:
 
     z_col = _col(z.z_as, DOUBLE)
     flag = ir.IBinary(
-        "AND",
-        ir.IUnary("IS NOT NULL", z_col, BOOL),
-        ir.IBinary(">", ir.IFunc("ABS", (z_col,), DOUBLE), _lit(float(z.threshold), DOUBLE), BOOL),
+        BinaryOperator.AND,
+        ir.IUnary(UnaryOperator.IS_NOT_NULL, z_col, BOOL),
+        ir.IBinary(
+            BinaryOperator.GT,
+            ir.IFunc("ABS", (z_col,), DOUBLE),
+            _lit(float(z.threshold), DOUBLE),
+            BOOL,
+        ),
         BOOL,
     )
     scored = p.output()
@@ -214,7 +227,10 @@ def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
                     f.location,
                 )
             cond = ir.IBinary(
-                "=", _col(step.name, step.type), _lit(stage.name, SqlType.VARCHAR), BOOL
+                BinaryOperator.EQ,
+                _col(step.name, step.type),
+                _lit(stage.name, SqlType.VARCHAR),
+                BOOL,
             )
         flags.append((f"has_{stage.name}", ir.IAgg("BOOL_OR", cond, False, None, BOOL)))
     counts_names = {"total_as": f.total_as, "overall_as": f.overall_as}
@@ -228,7 +244,7 @@ def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
         return p
 
     session_col = _col(session.name, session.type)
-    p.where.append(ir.IUnary("IS NOT NULL", session_col, BOOL))
+    p.where.append(ir.IUnary(UnaryOperator.IS_NOT_NULL, session_col, BOOL))
     p.group_by = (session_col,)
     p.select = [(session.name, session_col), *flags]
     p.aggregated = True
@@ -251,7 +267,7 @@ def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
         den = ir.IFunc(
             "NULLIF", (_col(denominator, SqlType.BIGINT), _lit(0, SqlType.INT)), SqlType.BIGINT
         )
-        return ir.IBinary("/", num, den, DOUBLE)
+        return ir.IBinary(BinaryOperator.DIV, num, den, DOUBLE)
 
     count_names = [f"{s.name}_count" for s in f.stages]
     rates = [

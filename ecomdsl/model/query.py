@@ -17,6 +17,7 @@ from ecomdsl.dsl import expr as d
 from ecomdsl.dsl import objects as o
 from ecomdsl.dsl import relation as r
 from ecomdsl.errors import SourceLocation
+from ecomdsl.kinds import BinaryOperator, JoinKind, WindowTableFunction, member_or
 from ecomdsl.model import ir
 from ecomdsl.model.typecheck import (
     Checker,
@@ -66,7 +67,9 @@ class Partial:
     def block(self) -> ir.Block:
         where: ir.IExpr | None = None
         for w in self.where:
-            where = w if where is None else ir.IBinary("AND", where, w, SqlType.BOOLEAN)
+            where = (
+                w if where is None else ir.IBinary(BinaryOperator.AND, where, w, SqlType.BOOLEAN)
+            )
         select = self.select if self.select is not None else self.default_select()
         return ir.Block(
             self.source, tuple(select), where, self.group_by, self.aggregated, self.location
@@ -306,7 +309,7 @@ class QueryResolver:
                         f"join key {name!r} has type {left.type} on the left and {right.type} on the right",
                         j.location,
                     )
-                conditions.append(ir.IBinary("=", left, right, SqlType.BOOLEAN))
+                conditions.append(ir.IBinary(BinaryOperator.EQ, left, right, SqlType.BOOLEAN))
             if not conditions:
                 self.error("Join(on=...) needs at least one column", j.location)
                 conditions.append(ir.ILiteral(True, SqlType.BOOLEAN))
@@ -321,7 +324,14 @@ class QueryResolver:
                 conditions += filters
             else:
                 where += filters
-        source = ir.IJoin(ls, rs, j.how, _and(conditions), bool(j.temporal), j.location)
+        source = ir.IJoin(
+            ls,
+            rs,
+            member_or(JoinKind, j.how, JoinKind.INNER),
+            _and(conditions),
+            bool(j.temporal),
+            j.location,
+        )
         p = Partial(lp.ctes + rp.ctes, source, scope, where=where, lineage=lp.lineage | rp.lineage)
         p.location = j.location
         return p
@@ -382,7 +392,12 @@ class QueryResolver:
         )
         entry = ScopeEntry(None, f"{func}({table})", ir.Schema(columns, schema.open), p.lineage)
         source = ir.IWindowTable(
-            func, table, str(rel.time_column), tuple(intervals), time_type, rel.location
+            WindowTableFunction(func),
+            table,
+            str(rel.time_column),
+            tuple(intervals),
+            time_type,
+            rel.location,
         )
         result = Partial(p.ctes, source, (entry,), lineage=p.lineage)
         result.location = rel.location
@@ -474,7 +489,7 @@ def _filtered_read(p: Partial) -> bool:
 def _and(conditions: list[ir.IExpr]) -> ir.IExpr:
     result = conditions[0]
     for c in conditions[1:]:
-        result = ir.IBinary("AND", result, c, SqlType.BOOLEAN)
+        result = ir.IBinary(BinaryOperator.AND, result, c, SqlType.BOOLEAN)
     return result
 
 

@@ -20,6 +20,7 @@ from sqlglot.errors import ParseError
 from ecomdsl.dialect import DIALECT, identifier
 from ecomdsl.dsl import expr as d
 from ecomdsl.errors import Diagnostic, SourceLocation
+from ecomdsl.kinds import BinaryOperator, FrameKind, UnaryOperator
 from ecomdsl.model import ir
 from ecomdsl.types import (
     INTEGER_WIDTH,
@@ -324,7 +325,7 @@ class Checker:
         left = self.expr(e.left, scope, aggregates=aggs)
         right = self.expr(e.right, scope, aggregates=aggs)
         lt, rt = left.type, right.type
-        op = e.op
+        op = BinaryOperator(e.op)
         label = _OP_LABEL.get(op, op)
         if op in ("AND", "OR"):
             for side, t in ((e.left, lt), (e.right, rt)):
@@ -339,7 +340,7 @@ class Checker:
                 self.error(f"cannot compare {lt} with {rt} using '{op}'", e.location)
             return ir.IBinary(op, left, right, SqlType.BOOLEAN)
         result = self._arithmetic(op, lt, rt, e.location)
-        return ir.IBinary("/" if op == "//" else op, left, right, result)
+        return ir.IBinary(op, left, right, result)
 
     def _arithmetic(self, op: str, lt: SqlType, rt: SqlType, loc: SourceLocation) -> SqlType:
         if SqlType.UNKNOWN in (lt, rt):
@@ -382,12 +383,12 @@ class Checker:
         if e.op == "NOT":
             if t not in (SqlType.BOOLEAN, SqlType.UNKNOWN):
                 self.error(f"'~' (NOT) needs a boolean operand, not {t}", e.location)
-            return ir.IUnary("NOT", operand, SqlType.BOOLEAN)
+            return ir.IUnary(UnaryOperator.NOT, operand, SqlType.BOOLEAN)
         if e.op == "NEG":
             if not (t.is_numeric or t in (SqlType.INTERVAL, SqlType.UNKNOWN)):
                 self.error(f"cannot negate a {t} value", e.location)
-            return ir.IUnary("NEG", operand, t)
-        return ir.IUnary(e.op, operand, SqlType.BOOLEAN)
+            return ir.IUnary(UnaryOperator.NEG, operand, t)
+        return ir.IUnary(UnaryOperator(e.op), operand, SqlType.BOOLEAN)
 
     def _visit_InList(self, e: d.InList, scope: Scope, aggs: bool) -> ir.IExpr:
         operand = self.expr(e.operand, scope, aggregates=aggs)
@@ -557,7 +558,7 @@ class Checker:
             if bad:
                 self.error("over(rows=(start, end)) takes row counts >= 0 or None", e.location)
                 return None
-            return ir.Frame("ROWS", start if start is not None else -1, end)
+            return ir.Frame(FrameKind.ROWS, start if start is not None else -1, end)
         if e.range is not None:
             bounds: list[ir.Interval | None] = []
             for v in e.range:
@@ -570,7 +571,7 @@ class Checker:
                 self.error(
                     "over(range=...) with intervals needs order_by a time column", e.location
                 )
-            return ir.Frame("RANGE", bounds[0] if bounds[0] is not None else -1, bounds[1])
+            return ir.Frame(FrameKind.RANGE, bounds[0] if bounds[0] is not None else -1, bounds[1])
         return None
 
     def _visit_Raw(self, e: d.Raw, scope: Scope, aggs: bool) -> ir.IExpr:

@@ -159,12 +159,12 @@ class Emitter:
 
     def visit_IBinary(self, e: ir.IBinary) -> exp.Expr:
         left, right = self.expr(e.left), self.expr(e.right)
-        node = _BINARY[e.op]
-        if e.op == "/":
+        if e.op in ("/", "//"):
             # operand types are known: typed=True keeps sqlglot from adding its own casts
             div = exp.Div(this=_paren(left), expression=_paren(right), typed=True, safe=False)
             div.meta[INTEGER_DIVISION] = e.type in (SqlType.SMALLINT, SqlType.INT, SqlType.BIGINT)
             return div
+        node = _BINARY[e.op]
         if e.op in ("AND", "OR"):
             return node(
                 this=_paren_if(left, exp.Or if e.op == "AND" else None),
@@ -242,7 +242,7 @@ class Emitter:
             window.set(
                 "spec",
                 exp.WindowSpec(
-                    kind=e.frame.kind,
+                    kind=e.frame.kind.value,
                     start=_bound(e.frame.start),
                     start_side="PRECEDING",
                     end=_bound(e.frame.end) if e.frame.end is not None else "CURRENT ROW",
@@ -275,7 +275,7 @@ class Emitter:
             source = self.names.get(s.table, s.table)
             args: list[exp.Expr] = [column(source), column(s.time_column)]
             args += [interval(i) for i in s.intervals]
-            window = exp.Anonymous(this=s.func, expressions=args)
+            window = exp.Anonymous(this=s.func.value, expressions=args)
             window.meta[WINDOW_TIME_TYPE] = s.time_type.value
             return exp.Table(this=window)
         raise TypeError(s)
@@ -393,14 +393,14 @@ class Emitter:
         if d.append_only and d.connector is None:
             properties.append(AppendOnlyProperty())
         if d.on_conflict is not None:
-            properties.append(OnConflictProperty(this=exp.var(d.on_conflict)))
+            properties.append(OnConflictProperty(this=exp.var(d.on_conflict.value)))
         if d.connector is not None:
             for key, value in d.connector.options:
                 properties.append(
                     exp.Property(this=_option_key(key), value=exp.Literal.string(value))
                 )
-            properties.append(exp.FileFormatProperty(this=exp.var(d.connector.format)))
-            properties.append(exp.EncodeProperty(this=exp.var(d.connector.encode)))
+            properties.append(exp.FileFormatProperty(this=exp.var(d.connector.format.value)))
+            properties.append(exp.EncodeProperty(this=exp.var(d.connector.encode.value)))
         create = exp.Create(this=exp.Schema(this=table(d.name), expressions=items), kind=d.sql_kind)
         if properties:
             create.set("properties", exp.Properties(expressions=properties))
