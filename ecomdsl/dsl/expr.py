@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ecomdsl.errors import SourceLocation
+from ecomdsl.dsl.node import Node
 from ecomdsl.location import caller_location
 from ecomdsl.types import SqlType
 
@@ -25,10 +25,6 @@ if TYPE_CHECKING:
 
 LiteralValue = str | int | float | decimal.Decimal | bool | dt.datetime | dt.date | None
 _LITERAL_TYPES = (str, int, float, decimal.Decimal, bool, dt.datetime, dt.date, type(None))
-
-
-def _loc() -> SourceLocation:
-    return caller_location()
 
 
 def wrap(value: Any) -> Expr:
@@ -43,11 +39,10 @@ def wrap(value: Any) -> Expr:
     )
 
 
-class Expr:
+class Expr(Node):
     """Operators shared by every expression node (returns new nodes, never mutates)."""
 
     __slots__ = ()
-    location: SourceLocation
 
     def __bool__(self) -> bool:
         raise TypeError(
@@ -60,7 +55,7 @@ class Expr:
 
     def _binary(self, op: str, other: Any, *, reflected: bool = False) -> BinaryOp:
         left, right = (wrap(other), self) if reflected else (self, wrap(other))
-        return BinaryOp(op, left, right, location=_loc())
+        return BinaryOp(op, left, right)
 
     def __eq__(self, other: object) -> BinaryOp:  # type: ignore[override]
         return self._binary("=", other)
@@ -124,40 +119,40 @@ class Expr:
         return self._binary("OR", other, reflected=True)
 
     def __invert__(self) -> UnaryOp:
-        return UnaryOp("NOT", self, location=_loc())
+        return UnaryOp("NOT", self)
 
     def __neg__(self) -> UnaryOp:
-        return UnaryOp("NEG", self, location=_loc())
+        return UnaryOp("NEG", self)
 
     def is_null(self) -> UnaryOp:
-        return UnaryOp("IS NULL", self, location=_loc())
+        return UnaryOp("IS NULL", self)
 
     def is_not_null(self) -> UnaryOp:
-        return UnaryOp("IS NOT NULL", self, location=_loc())
+        return UnaryOp("IS NOT NULL", self)
 
     def isin(self, values: Iterable[Any]) -> InList:
-        return InList(self, tuple(wrap(v) for v in values), location=_loc())
+        return InList(self, tuple(wrap(v) for v in values))
 
     def between(self, low: Any, high: Any) -> Between:
-        return Between(self, wrap(low), wrap(high), location=_loc())
+        return Between(self, wrap(low), wrap(high))
 
     def cast(self, to: str | SqlType) -> Cast:
         """``CAST(expr AS to)``; ``to`` is a RisingWave type name such as ``"numeric"``."""
-        return Cast(self, to, location=_loc())
+        return Cast(self, to)
 
     def json(self, key: str, type: str | SqlType | None = None) -> Expr:
         """``expr ->> 'key'`` on a jsonb column, cast to ``type`` when given.
 
         ``col("event_data").json("total_amount", "numeric")`` reads a JSON number exactly.
         """
-        text = JsonText(self, key, location=_loc())
-        return text if type is None else Cast(text, type, location=text.location)
+        text = JsonText(self, key)
+        return text if type is None else Cast(text, type)
 
     def abs(self) -> Func:
-        return Func("ABS", (self,), location=_loc())
+        return Func("ABS", (self,))
 
     def coalesce(self, *others: Any) -> Func:
-        return Func("COALESCE", (self, *(wrap(o) for o in others)), location=_loc())
+        return Func("COALESCE", (self, *(wrap(o) for o in others)))
 
 
 @attrs.frozen(eq=False)
@@ -166,13 +161,11 @@ class Column(Expr):
 
     name: str
     relation: Relation | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class Literal(Expr):
     value: LiteralValue
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -180,7 +173,6 @@ class IntervalLiteral(Expr):
     """``INTERVAL '2 minutes'``; the text is checked at compile time."""
 
     text: str
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -188,21 +180,18 @@ class BinaryOp(Expr):
     op: str
     left: Expr
     right: Expr
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class UnaryOp(Expr):
     op: str
     operand: Expr
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class InList(Expr):
     operand: Expr
     values: tuple[Expr, ...]
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -210,14 +199,12 @@ class Between(Expr):
     operand: Expr
     low: Expr
     high: Expr
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class Cast(Expr):
     operand: Expr
     to: str | SqlType
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -226,7 +213,6 @@ class JsonText(Expr):
 
     operand: Expr
     key: str
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -235,14 +221,12 @@ class Func(Expr):
 
     name: str
     args: tuple[Expr, ...]
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class Case(Expr):
     whens: tuple[tuple[Expr, Expr], ...]
     default: Expr | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -253,11 +237,10 @@ class Aggregate(Expr):
     arg: Expr | None
     distinct: bool = False
     filter_: Expr | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
     def filter(self, predicate: Expr) -> Aggregate:
         """Aggregate only the rows where ``predicate`` holds (``FILTER (WHERE ...)``)."""
-        return attrs.evolve(self, filter_=predicate, location=_loc())
+        return attrs.evolve(self, filter_=predicate, location=caller_location())
 
     def over(
         self,
@@ -274,14 +257,10 @@ class Aggregate(Expr):
 class Now(Expr):
     """``NOW()``: only in a temporal filter (WHERE / join ON), e.g. ``col("ts") > now() - ...``."""
 
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
-
 
 @attrs.frozen(eq=False)
 class ProcTime(Expr):
     """``PROCTIME()``: processing time. RisingWave allows it only in CREATE TABLE/SOURCE."""
-
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -291,7 +270,6 @@ class RankFunc(Expr):
 
     name: str
     args: tuple[Expr, ...] = ()
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
     def over(
         self,
@@ -307,9 +285,7 @@ def _names_or_exprs(value: Any) -> tuple[Expr, ...]:
     if value is None:
         return ()
     items = (value,) if isinstance(value, str | Expr) else tuple(value)
-    return tuple(
-        Column(v, location=caller_location()) if isinstance(v, str) else wrap(v) for v in items
-    )
+    return tuple(Column(v) if isinstance(v, str) else wrap(v) for v in items)
 
 
 def _over(
@@ -325,7 +301,6 @@ def _over(
         _names_or_exprs(order_by),
         rows,
         range_,
-        location=caller_location(),
     )
 
 
@@ -342,7 +317,6 @@ class Over(Expr):
     order_by: tuple[Expr, ...]
     rows: tuple[int | None, int | None] | None = None
     range: tuple[str | None, str | None] | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -351,7 +325,6 @@ class Raw(Expr):
 
     sql: str
     type: str | SqlType | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 # ---- public constructors -------------------------------------------------------------
@@ -361,19 +334,19 @@ def col(name: str) -> Column:
     """A column of the relation the expression is used on, e.g. ``col("event_type")``."""
     if not isinstance(name, str):
         raise TypeError(f"col() takes a column name (str), not {type(name).__name__}")
-    return Column(name, location=_loc())
+    return Column(name)
 
 
 def lit(value: LiteralValue) -> Literal:
     """A literal value; strings are escaped by sqlglot when SQL is written."""
     if not isinstance(value, _LITERAL_TYPES):
         raise TypeError(f"lit() takes a str/int/float/Decimal/bool/datetime, not {type(value)}")
-    return Literal(value, location=_loc())
+    return Literal(value)
 
 
 def interval(text: str) -> IntervalLiteral:
     """An interval literal such as ``interval("2 minutes")``."""
-    return IntervalLiteral(text, location=_loc())
+    return IntervalLiteral(text)
 
 
 def raw(sql: str, type: str | SqlType | None = None) -> Raw:
@@ -384,22 +357,22 @@ def raw(sql: str, type: str | SqlType | None = None) -> Raw:
     """
     if not isinstance(sql, str):
         raise TypeError("raw() takes SQL text")
-    return Raw(sql, type, location=_loc())
+    return Raw(sql, type)
 
 
 def when(*branches: tuple[Any, Any], otherwise: Any = None) -> Case:
     """``CASE WHEN c1 THEN v1 ... ELSE otherwise END`` from ``(condition, value)`` pairs."""
     pairs = tuple((wrap(c), wrap(v)) for c, v in branches)
-    return Case(pairs, None if otherwise is None else wrap(otherwise), location=_loc())
+    return Case(pairs, None if otherwise is None else wrap(otherwise))
 
 
 def func(name: str, *args: Any) -> Func:
     """A scalar function from ecomdsl's function table (``abs``, ``coalesce``, ``lower``...)."""
-    return Func(name, tuple(wrap(a) for a in args), location=_loc())
+    return Func(name, tuple(wrap(a) for a in args))
 
 
 def _agg(name: str, arg: Any, distinct: bool = False) -> Aggregate:
-    return Aggregate(name, None if arg is None else wrap(arg), distinct, location=caller_location())
+    return Aggregate(name, None if arg is None else wrap(arg), distinct)
 
 
 def count(arg: Any = None) -> Aggregate:
@@ -447,32 +420,32 @@ def bool_and(arg: Any) -> Aggregate:
 def now() -> Now:
     """``NOW()`` for temporal filters: ``where(col("ts") > now() - interval("1 hour"))``
     keeps the last hour and lets RisingWave delete older rows from state."""
-    return Now(location=_loc())
+    return Now()
 
 
 def proctime() -> ProcTime:
     """``PROCTIME()``. RisingWave accepts it only in CREATE TABLE/SOURCE (rule RW004)."""
-    return ProcTime(location=_loc())
+    return ProcTime()
 
 
 def row_number() -> RankFunc:
     """``row_number()``; use with ``.over(...)`` and keep the top N with a filter (RW106)."""
-    return RankFunc("ROW_NUMBER", location=_loc())
+    return RankFunc("ROW_NUMBER")
 
 
 def rank() -> RankFunc:
-    return RankFunc("RANK", location=_loc())
+    return RankFunc("RANK")
 
 
 def dense_rank() -> RankFunc:
-    return RankFunc("DENSE_RANK", location=_loc())
+    return RankFunc("DENSE_RANK")
 
 
 def lag(arg: Any, offset: int = 1) -> RankFunc:
     """The value ``offset`` rows before, in the window's order."""
-    return RankFunc("LAG", (wrap(arg), Literal(offset, location=_loc())), location=_loc())
+    return RankFunc("LAG", (wrap(arg), Literal(offset)))
 
 
 def lead(arg: Any, offset: int = 1) -> RankFunc:
     """The value ``offset`` rows after, in the window's order."""
-    return RankFunc("LEAD", (wrap(arg), Literal(offset, location=_loc())), location=_loc())
+    return RankFunc("LEAD", (wrap(arg), Literal(offset)))

@@ -6,14 +6,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
+from ecomdsl.dsl.node import Node
 from ecomdsl.dsl.relation import Relation
-from ecomdsl.errors import SourceLocation
-from ecomdsl.location import caller_location
 from ecomdsl.types import SqlType
-
-
-def _loc() -> SourceLocation:
-    return caller_location()
 
 
 def _columns(
@@ -81,11 +76,10 @@ class Table(PipelineObject):
     references: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_columns)
     doc: str | None = None
     allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
-class Kafka:
+class Kafka(Node):
     """A Kafka connector for a `Stream` (``CREATE SOURCE ... FORMAT PLAIN ENCODE JSON``).
 
     ``options`` adds further WITH options (``{"scan.startup.mode": "earliest"}``); values
@@ -97,7 +91,6 @@ class Kafka:
     encode: str = "json"
     format: str = "plain"
     options: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_columns)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -123,7 +116,6 @@ class Stream(PipelineObject):
     connector: Kafka | None = None
     doc: str | None = None
     allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -136,7 +128,6 @@ class View(PipelineObject):
     query: Relation
     doc: str | None = None
     allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -154,7 +145,6 @@ class MaterializedView(PipelineObject):
     doc: str | None = None
     emit_on_window_close: bool = False
     allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -165,12 +155,11 @@ class Ref(PipelineObject):
 
     name: str
     doc: str | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 def ref(name: str) -> Ref:
     """Refer to another object of the pipeline by its name."""
-    return Ref(name, location=caller_location())
+    return Ref(name)
 
 
 def _rows(value: Iterable[Mapping[str, object]]) -> tuple[Mapping[str, object], ...]:
@@ -196,7 +185,7 @@ TestDataSource = Callable[[], Iterable[tuple[str, Iterable[Mapping[str, object]]
 
 
 @attrs.frozen(eq=False)
-class Pipeline:
+class Pipeline(Node):
     """A named set of objects and the generator of its test data.
 
     Objects reached through queries are included automatically; ``objects`` fixes which
@@ -208,4 +197,3 @@ class Pipeline:
     objects: tuple[PipelineObject, ...] = attrs.field(converter=_objects)
     test_data: TestDataSource | None = None
     doc: str | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
