@@ -5,7 +5,21 @@ Importing the package registers the ``ecomdsl`` sqlglot dialect, so that
 """
 
 from ecomdsl import dialect as _dialect  # registers "ecomdsl" with sqlglot
-from ecomdsl.dsl.expr import (
+from ecomdsl.dsl import (
+    Filter,
+    Funnel,
+    Hop,
+    Join,
+    Kafka,
+    MaterializedView,
+    Pipeline,
+    Stage,
+    Stream,
+    Table,
+    Tumble,
+    Union,
+    View,
+    ZScore,
     avg,
     bool_and,
     bool_or,
@@ -24,31 +38,13 @@ from ecomdsl.dsl.expr import (
     proctime,
     rank,
     raw,
+    ref,
     row_number,
     stddev,
     sum_,
-    when,
-)
-from ecomdsl.dsl.objects import (
-    Kafka,
-    MaterializedView,
-    Pipeline,
-    Stream,
-    Table,
-    View,
-    ref,
-)
-from ecomdsl.dsl.relation import (
-    Filter,
-    Funnel,
-    Hop,
-    Join,
-    Stage,
-    Tumble,
-    Union,
-    ZScore,
     union,
     union_all,
+    when,
 )
 from ecomdsl.errors import CompileError, EcomdslError
 from ecomdsl.types import SqlType

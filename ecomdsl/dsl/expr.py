@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
 from ecomdsl.dsl.node import Node
+from ecomdsl.kinds import BinaryOperator, UnaryOperator
 from ecomdsl.location import caller_location
 from ecomdsl.types import SqlType
 
@@ -26,9 +27,20 @@ if TYPE_CHECKING:
 LiteralValue = str | int | float | decimal.Decimal | bool | dt.datetime | dt.date | None
 _LITERAL_TYPES = (str, int, float, decimal.Decimal, bool, dt.datetime, dt.date, type(None))
 
+ExprLike: TypeAlias = "Expr | LiteralValue"
+"""What a builder takes where an expression goes: an expression, or a Python value that
+becomes a literal (see `wrap`)."""
 
-def wrap(value: Any) -> Expr:
-    """An expression for ``value``: expressions pass through, Python values become literals."""
+WindowKeys: TypeAlias = "str | Expr | Iterable[ExprLike]"
+"""``partition_by=`` / ``order_by=`` of a window: one key or several; a string names a column."""
+
+
+def wrap(value: object) -> Expr:
+    """An expression for ``value``: expressions pass through, Python values become literals.
+
+    It takes any object, not just `ExprLike`, because untyped user code reaches it too: the
+    error then says what to write instead.
+    """
     if isinstance(value, Expr):
         return value
     if isinstance(value, _LITERAL_TYPES):
@@ -37,6 +49,26 @@ def wrap(value: Any) -> Expr:
         f"cannot use a {type(value).__name__} in an expression; "
         "use col('name') for a column or a str/int/float/Decimal/bool/datetime literal"
     )
+
+
+def _binary(op: BinaryOperator, *, reflected: bool = False) -> Callable[[Expr, ExprLike], BinaryOp]:
+    """The method behind one Python operator: ``self op other``, or ``other op self`` when
+    Python calls the reflected form (``1 + col("x")`` calls ``__radd__``)."""
+
+    def method(self: Expr, other: ExprLike) -> BinaryOp:
+        left, right = (wrap(other), self) if reflected else (self, wrap(other))
+        return BinaryOp(op, left, right)
+
+    method.__doc__ = f"``other {op} self``" if reflected else f"``self {op} other``"
+    return method
+
+
+def _unary(op: UnaryOperator) -> Callable[[Expr], UnaryOp]:
+    def method(self: Expr) -> UnaryOp:
+        return UnaryOp(op, self)
+
+    method.__doc__ = f"``{op}`` of this expression"
+    return method
 
 
 class Expr(Node):
@@ -53,87 +85,38 @@ class Expr(Node):
     def __hash__(self) -> int:
         return id(self)
 
-    def _binary(self, op: str, other: Any, *, reflected: bool = False) -> BinaryOp:
-        left, right = (wrap(other), self) if reflected else (self, wrap(other))
-        return BinaryOp(op, left, right)
+    # The operator table: each Python operator builds a BinaryOp or UnaryOp node. ``a // b``
+    # is integer division on purpose (``a / b`` on two integers is an error). ``==`` and
+    # ``!=`` return expressions, not bools as object's do: hence the two ignores.
+    __eq__ = _binary(BinaryOperator.EQ)  # type: ignore[assignment]
+    __ne__ = _binary(BinaryOperator.NE)  # type: ignore[assignment]
+    __lt__ = _binary(BinaryOperator.LT)
+    __le__ = _binary(BinaryOperator.LE)
+    __gt__ = _binary(BinaryOperator.GT)
+    __ge__ = _binary(BinaryOperator.GE)
+    __add__ = _binary(BinaryOperator.ADD)
+    __radd__ = _binary(BinaryOperator.ADD, reflected=True)
+    __sub__ = _binary(BinaryOperator.SUB)
+    __rsub__ = _binary(BinaryOperator.SUB, reflected=True)
+    __mul__ = _binary(BinaryOperator.MUL)
+    __rmul__ = _binary(BinaryOperator.MUL, reflected=True)
+    __truediv__ = _binary(BinaryOperator.DIV)
+    __rtruediv__ = _binary(BinaryOperator.DIV, reflected=True)
+    __floordiv__ = _binary(BinaryOperator.INT_DIV)
+    __mod__ = _binary(BinaryOperator.MOD)
+    __and__ = _binary(BinaryOperator.AND)
+    __rand__ = _binary(BinaryOperator.AND, reflected=True)
+    __or__ = _binary(BinaryOperator.OR)
+    __ror__ = _binary(BinaryOperator.OR, reflected=True)
+    __invert__ = _unary(UnaryOperator.NOT)
+    __neg__ = _unary(UnaryOperator.NEG)
+    is_null = _unary(UnaryOperator.IS_NULL)
+    is_not_null = _unary(UnaryOperator.IS_NOT_NULL)
 
-    def __eq__(self, other: object) -> BinaryOp:  # type: ignore[override]
-        return self._binary("=", other)
-
-    def __ne__(self, other: object) -> BinaryOp:  # type: ignore[override]
-        return self._binary("<>", other)
-
-    def __lt__(self, other: Any) -> BinaryOp:
-        return self._binary("<", other)
-
-    def __le__(self, other: Any) -> BinaryOp:
-        return self._binary("<=", other)
-
-    def __gt__(self, other: Any) -> BinaryOp:
-        return self._binary(">", other)
-
-    def __ge__(self, other: Any) -> BinaryOp:
-        return self._binary(">=", other)
-
-    def __add__(self, other: Any) -> BinaryOp:
-        return self._binary("+", other)
-
-    def __radd__(self, other: Any) -> BinaryOp:
-        return self._binary("+", other, reflected=True)
-
-    def __sub__(self, other: Any) -> BinaryOp:
-        return self._binary("-", other)
-
-    def __rsub__(self, other: Any) -> BinaryOp:
-        return self._binary("-", other, reflected=True)
-
-    def __mul__(self, other: Any) -> BinaryOp:
-        return self._binary("*", other)
-
-    def __rmul__(self, other: Any) -> BinaryOp:
-        return self._binary("*", other, reflected=True)
-
-    def __truediv__(self, other: Any) -> BinaryOp:
-        return self._binary("/", other)
-
-    def __rtruediv__(self, other: Any) -> BinaryOp:
-        return self._binary("/", other, reflected=True)
-
-    def __floordiv__(self, other: Any) -> BinaryOp:
-        """Integer division, on purpose (``a / b`` on two integers is an error)."""
-        return self._binary("//", other)
-
-    def __mod__(self, other: Any) -> BinaryOp:
-        return self._binary("%", other)
-
-    def __and__(self, other: Any) -> BinaryOp:
-        return self._binary("AND", other)
-
-    def __rand__(self, other: Any) -> BinaryOp:
-        return self._binary("AND", other, reflected=True)
-
-    def __or__(self, other: Any) -> BinaryOp:
-        return self._binary("OR", other)
-
-    def __ror__(self, other: Any) -> BinaryOp:
-        return self._binary("OR", other, reflected=True)
-
-    def __invert__(self) -> UnaryOp:
-        return UnaryOp("NOT", self)
-
-    def __neg__(self) -> UnaryOp:
-        return UnaryOp("NEG", self)
-
-    def is_null(self) -> UnaryOp:
-        return UnaryOp("IS NULL", self)
-
-    def is_not_null(self) -> UnaryOp:
-        return UnaryOp("IS NOT NULL", self)
-
-    def isin(self, values: Iterable[Any]) -> InList:
+    def isin(self, values: Iterable[ExprLike]) -> InList:
         return InList(self, tuple(wrap(v) for v in values))
 
-    def between(self, low: Any, high: Any) -> Between:
+    def between(self, low: ExprLike, high: ExprLike) -> Between:
         return Between(self, wrap(low), wrap(high))
 
     def cast(self, to: str | SqlType) -> Cast:
@@ -151,7 +134,7 @@ class Expr(Node):
     def abs(self) -> Func:
         return Func("ABS", (self,))
 
-    def coalesce(self, *others: Any) -> Func:
+    def coalesce(self, *others: ExprLike) -> Func:
         return Func("COALESCE", (self, *(wrap(o) for o in others)))
 
 
@@ -177,14 +160,14 @@ class IntervalLiteral(Expr):
 
 @attrs.frozen(eq=False)
 class BinaryOp(Expr):
-    op: str
+    op: BinaryOperator
     left: Expr
     right: Expr
 
 
 @attrs.frozen(eq=False)
 class UnaryOp(Expr):
-    op: str
+    op: UnaryOperator
     operand: Expr
 
 
@@ -223,6 +206,25 @@ class Func(Expr):
     args: tuple[Expr, ...]
 
 
+def _over(
+    self: Aggregate | RankFunc,
+    partition_by: WindowKeys = (),
+    order_by: WindowKeys | None = None,
+    rows: tuple[int | None, int | None] | None = None,
+    range: tuple[str | None, str | None] | None = None,
+) -> Over:
+    """This function over a window of rows (see `Over`): the ``over`` method of aggregates
+    and of ranking functions."""
+    return Over(self, _keys(partition_by), _keys(order_by), rows, range)
+
+
+def _keys(value: WindowKeys | None) -> tuple[Expr, ...]:
+    if value is None:
+        return ()
+    items = (value,) if isinstance(value, str | Expr) else tuple(value)
+    return tuple(Column(v) if isinstance(v, str) else wrap(v) for v in items)
+
+
 @attrs.frozen(eq=False)
 class Case(Expr):
     whens: tuple[tuple[Expr, Expr], ...]
@@ -242,15 +244,7 @@ class Aggregate(Expr):
         """Aggregate only the rows where ``predicate`` holds (``FILTER (WHERE ...)``)."""
         return attrs.evolve(self, filter_=predicate, location=caller_location())
 
-    def over(
-        self,
-        partition_by: Any = (),
-        order_by: Any = None,
-        rows: tuple[int | None, int | None] | None = None,
-        range: tuple[str | None, str | None] | None = None,
-    ) -> Over:
-        """This aggregate as a window function (see `Over`)."""
-        return _over(self, partition_by, order_by, rows, range)
+    over = _over
 
 
 @attrs.frozen(eq=False)
@@ -271,37 +265,7 @@ class RankFunc(Expr):
     name: str
     args: tuple[Expr, ...] = ()
 
-    def over(
-        self,
-        partition_by: Any = (),
-        order_by: Any = None,
-        rows: tuple[int | None, int | None] | None = None,
-        range: tuple[str | None, str | None] | None = None,
-    ) -> Over:
-        return _over(self, partition_by, order_by, rows, range)
-
-
-def _names_or_exprs(value: Any) -> tuple[Expr, ...]:
-    if value is None:
-        return ()
-    items = (value,) if isinstance(value, str | Expr) else tuple(value)
-    return tuple(Column(v) if isinstance(v, str) else wrap(v) for v in items)
-
-
-def _over(
-    func: Aggregate | RankFunc,
-    partition_by: Any,
-    order_by: Any,
-    rows: tuple[int | None, int | None] | None,
-    range_: tuple[str | None, str | None] | None,
-) -> Over:
-    return Over(
-        func,
-        _names_or_exprs(partition_by),
-        _names_or_exprs(order_by),
-        rows,
-        range_,
-    )
+    over = _over
 
 
 @attrs.frozen(eq=False)
@@ -360,92 +324,7 @@ def raw(sql: str, type: str | SqlType | None = None) -> Raw:
     return Raw(sql, type)
 
 
-def when(*branches: tuple[Any, Any], otherwise: Any = None) -> Case:
+def when(*branches: tuple[ExprLike, ExprLike], otherwise: ExprLike = None) -> Case:
     """``CASE WHEN c1 THEN v1 ... ELSE otherwise END`` from ``(condition, value)`` pairs."""
     pairs = tuple((wrap(c), wrap(v)) for c, v in branches)
     return Case(pairs, None if otherwise is None else wrap(otherwise))
-
-
-def func(name: str, *args: Any) -> Func:
-    """A scalar function from ecomdsl's function table (``abs``, ``coalesce``, ``lower``...)."""
-    return Func(name, tuple(wrap(a) for a in args))
-
-
-def _agg(name: str, arg: Any, distinct: bool = False) -> Aggregate:
-    return Aggregate(name, None if arg is None else wrap(arg), distinct)
-
-
-def count(arg: Any = None) -> Aggregate:
-    """``count(*)`` (no argument) or ``count(arg)`` (non-NULL values); bigint."""
-    return _agg("COUNT", arg)
-
-
-def count_distinct(arg: Any) -> Aggregate:
-    """``count(DISTINCT arg)``: distinct non-NULL values; bigint."""
-    return _agg("COUNT", arg, distinct=True)
-
-
-def sum_(arg: Any) -> Aggregate:
-    """``sum(arg)``: bigint for smallint/int, numeric for bigint/numeric, else the input type."""
-    return _agg("SUM", arg)
-
-
-def min_(arg: Any) -> Aggregate:
-    return _agg("MIN", arg)
-
-
-def max_(arg: Any) -> Aggregate:
-    return _agg("MAX", arg)
-
-
-def avg(arg: Any) -> Aggregate:
-    """``avg(arg)``: numeric for integer and numeric input, double for floats."""
-    return _agg("AVG", arg)
-
-
-def stddev(arg: Any) -> Aggregate:
-    """Sample standard deviation (``stddev_samp``); NULL for fewer than two values."""
-    return _agg("STDDEV_SAMP", arg)
-
-
-def bool_or(arg: Any) -> Aggregate:
-    """True when any value is true (``bool_or``)."""
-    return _agg("BOOL_OR", arg)
-
-
-def bool_and(arg: Any) -> Aggregate:
-    return _agg("BOOL_AND", arg)
-
-
-def now() -> Now:
-    """``NOW()`` for temporal filters: ``where(col("ts") > now() - interval("1 hour"))``
-    keeps the last hour and lets RisingWave delete older rows from state."""
-    return Now()
-
-
-def proctime() -> ProcTime:
-    """``PROCTIME()``. RisingWave accepts it only in CREATE TABLE/SOURCE (rule RW004)."""
-    return ProcTime()
-
-
-def row_number() -> RankFunc:
-    """``row_number()``; use with ``.over(...)`` and keep the top N with a filter (RW106)."""
-    return RankFunc("ROW_NUMBER")
-
-
-def rank() -> RankFunc:
-    return RankFunc("RANK")
-
-
-def dense_rank() -> RankFunc:
-    return RankFunc("DENSE_RANK")
-
-
-def lag(arg: Any, offset: int = 1) -> RankFunc:
-    """The value ``offset`` rows before, in the window's order."""
-    return RankFunc("LAG", (wrap(arg), Literal(offset)))
-
-
-def lead(arg: Any, offset: int = 1) -> RankFunc:
-    """The value ``offset`` rows after, in the window's order."""
-    return RankFunc("LEAD", (wrap(arg), Literal(offset)))

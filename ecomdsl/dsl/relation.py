@@ -8,15 +8,15 @@ model layer resolves each node's schema and reports problems with the user's fil
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
-from ecomdsl.dsl.expr import Column, Expr, col, wrap
+from ecomdsl.dsl.expr import Column, Expr, ExprLike, col, wrap
 from ecomdsl.dsl.node import Node
 
 
-def _as_expr(item: Any) -> Expr:
+def _as_expr(item: ExprLike) -> Expr:
     """Strings name columns (checked later like ``col()``); everything else is an expression."""
     if isinstance(item, str):
         return Column(item)
@@ -61,7 +61,7 @@ class Relation(Node):
             pred = pred & p
         return Filter(self, pred)
 
-    def select(self, *columns: str | Column, **named: Any) -> Project:
+    def select(self, *columns: str | Column, **named: ExprLike) -> Project:
         """Choose and compute columns: ``select("a", "b", total=col("x") * 2)``."""
         items: list[tuple[str | None, Expr]] = [(None, _as_expr(c)) for c in columns]
         items += [(name, _as_expr(e)) for name, e in named.items()]
@@ -69,18 +69,18 @@ class Relation(Node):
             raise TypeError("select() needs at least one column")
         return Project(self, tuple(items))
 
-    def group_by(self, *keys: str | Expr, **named_keys: Any) -> GroupBy:
+    def group_by(self, *keys: str | Expr, **named_keys: ExprLike) -> GroupBy:
         """Group rows; finish with ``.agg(name=aggregate, ...)``."""
         items: list[tuple[str | None, Expr]] = [(None, _as_expr(k)) for k in keys]
         items += [(name, _as_expr(e)) for name, e in named_keys.items()]
         return GroupBy(self, tuple(items))
 
-    def agg(self, **aggregates: Any) -> Aggregation:
+    def agg(self, **aggregates: ExprLike) -> Aggregation:
         """A global aggregate (one row): ``agg(total=count())``."""
         return Aggregation(self, (), _named(aggregates))
 
 
-def _named(values: dict[str, Any]) -> tuple[tuple[str, Expr], ...]:
+def _named(values: dict[str, ExprLike]) -> tuple[tuple[str, Expr], ...]:
     if not values:
         raise TypeError("agg() needs at least one named aggregate, e.g. agg(n=count())")
     return tuple((name, wrap(e)) for name, e in values.items())
@@ -93,7 +93,7 @@ class GroupBy(Node):
     input: Relation
     keys: tuple[tuple[str | None, Expr], ...]
 
-    def agg(self, **aggregates: Any) -> Aggregation:
+    def agg(self, **aggregates: ExprLike) -> Aggregation:
         return Aggregation(self.input, self.keys, _named(aggregates))
 
 
@@ -124,7 +124,7 @@ def _strings(value: str | Iterable[str]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _join_on(value: Any) -> tuple[str, ...] | Expr:
+def _join_on(value: str | Sequence[str] | Expr) -> tuple[str, ...] | Expr:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, Expr):
