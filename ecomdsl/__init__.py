@@ -1,10 +1,11 @@
 """ecomdsl: author RisingWave streaming pipelines in typed Python.
 
-Importing the package registers the ``ecomdsl`` sqlglot dialect, so that
-``sqlglot.parse(sql, read="ecomdsl")`` reads the generated files.
+The package exports the builders users write pipelines with (`ecomdsl.dsl`), which import
+nothing of sqlglot. The ``ecomdsl`` sqlglot dialect that reads the generated files
+(``sqlglot.parse(sql, read="ecomdsl")``) is declared as a ``sqlglot.dialects`` entry point,
+so sqlglot loads it by name on first use.
 """
 
-from ecomdsl import dialect as _dialect  # registers "ecomdsl" with sqlglot
 from ecomdsl.dsl import (
     Filter,
     Funnel,
@@ -95,5 +96,3 @@ __all__ = [
     "union_all",
     "when",
 ]
-
-del _dialect
