@@ -6,46 +6,38 @@ nothing of sqlglot. The ``ecomdsl`` sqlglot dialect that reads the generated fil
 so sqlglot loads it by name on first use.
 """
 
-from ecomdsl.dsl import (
-    Filter,
-    Funnel,
-    Hop,
-    Join,
-    Kafka,
-    MaterializedView,
-    Pipeline,
-    Stage,
-    Stream,
-    Table,
-    Tumble,
-    Union,
-    View,
-    ZScore,
+from ecomdsl.dsl.expr import col, interval, lit, raw, when
+from ecomdsl.dsl.functions import (
     avg,
     bool_and,
     bool_or,
-    col,
     count,
     count_distinct,
     dense_rank,
     func,
-    interval,
     lag,
     lead,
-    lit,
     max_,
     min_,
     now,
     proctime,
     rank,
-    raw,
-    ref,
     row_number,
     stddev,
     sum_,
+)
+from ecomdsl.dsl.objects import Kafka, MaterializedView, Pipeline, Stream, Table, View, ref
+from ecomdsl.dsl.relation import (
+    Filter,
+    Funnel,
+    Hop,
+    Join,
+    Stage,
+    Tumble,
+    Union,
+    ZScore,
     union,
     union_all,
-    when,
 )
 from ecomdsl.errors import CompileError, EcomdslError
 from ecomdsl.types import SqlType

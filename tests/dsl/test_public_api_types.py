@@ -1,14 +1,15 @@
 """The public builder API type-checks in users' code under ``mypy --strict``.
 
-Two guards. `shop` is written the way a user writes a pipeline, and `make lint`'s mypy
-checks it with the project's own configuration: every builder call must be accepted and
-``assert_type`` pins what each returns. `_rejected` holds calls mypy must refuse; each
-carries a ``type: ignore``, which strict mypy reports as unused as soon as a builder stops
-refusing it (a converter or argument typed ``Any`` again, for instance). Then
-`test_a_user_file_type_checks_under_mypy_strict` runs mypy the way a user would, on a file
-outside the project with nothing but ``--strict``. (``attrs.field(converter=tuple)``, for
-one, makes ``Pipeline("p", objects=[events, mv])`` fail under mypy: the converter's
-parameter type becomes the argument type, so every converter is a typed function.)
+`shop` is written the way a user writes a pipeline, and `make lint`'s mypy checks it with
+the project's configuration: every builder call must be accepted, and ``assert_type`` pins
+what each returns. `_rejected` holds calls mypy must refuse; each carries a ``type: ignore``
+that strict mypy reports as unused as soon as a builder stops refusing it (a converter or
+an argument typed ``Any`` again, for instance). `test_a_user_file_type_checks_under_mypy_strict`
+runs mypy as a user would, on a file outside the project with nothing but ``--strict``.
+
+Why it can break: the attrs plugin makes a converter's parameter type the argument type,
+so ``attrs.field(converter=tuple)`` makes ``Pipeline("p", objects=[events, mv])`` an error
+("expected _T_co"). Every converter is a typed function for that reason.
 """
 
 from __future__ import annotations
