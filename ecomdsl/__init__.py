@@ -1,43 +1,32 @@
 """ecomdsl: author RisingWave streaming pipelines in typed Python.
 
-Importing the package registers the ``ecomdsl`` sqlglot dialect, so that
-``sqlglot.parse(sql, read="ecomdsl")`` reads the generated files.
+The package exports the builders users write pipelines with (`ecomdsl.dsl`), which import
+nothing of sqlglot. The ``ecomdsl`` sqlglot dialect that reads the generated files
+(``sqlglot.parse(sql, read="ecomdsl")``) is declared as a ``sqlglot.dialects`` entry point,
+so sqlglot loads it by name on first use.
 """
 
-from ecomdsl import dialect as _dialect  # registers "ecomdsl" with sqlglot
-from ecomdsl.dsl.expr import (
+from ecomdsl.dsl.expr import col, interval, lit, raw, when
+from ecomdsl.dsl.functions import (
     avg,
     bool_and,
     bool_or,
-    col,
     count,
     count_distinct,
     dense_rank,
     func,
-    interval,
     lag,
     lead,
-    lit,
     max_,
     min_,
     now,
     proctime,
     rank,
-    raw,
     row_number,
     stddev,
     sum_,
-    when,
 )
-from ecomdsl.dsl.objects import (
-    Kafka,
-    MaterializedView,
-    Pipeline,
-    Stream,
-    Table,
-    View,
-    ref,
-)
+from ecomdsl.dsl.objects import Kafka, MaterializedView, Pipeline, Stream, Table, View, ref
 from ecomdsl.dsl.relation import (
     Filter,
     Funnel,
@@ -99,5 +88,3 @@ __all__ = [
     "union_all",
     "when",
 ]
-
-del _dialect

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
-from ecomdsl.errors import SourceLocation
+from ecomdsl.dsl.node import Node
+from ecomdsl.kinds import BinaryOperator, UnaryOperator
 from ecomdsl.location import caller_location
 from ecomdsl.types import SqlType
 
@@ -26,13 +27,20 @@ if TYPE_CHECKING:
 LiteralValue = str | int | float | decimal.Decimal | bool | dt.datetime | dt.date | None
 _LITERAL_TYPES = (str, int, float, decimal.Decimal, bool, dt.datetime, dt.date, type(None))
 
+ExprLike: TypeAlias = "Expr | LiteralValue"
+"""What a builder takes where an expression goes: an expression, or a Python value that
+becomes a literal (see `wrap`)."""
 
-def _loc() -> SourceLocation:
-    return caller_location()
+WindowKeys: TypeAlias = "str | Expr | Iterable[ExprLike]"
+"""``partition_by=`` / ``order_by=`` of a window: one key or several; a string names a column."""
 
 
-def wrap(value: Any) -> Expr:
-    """An expression for ``value``: expressions pass through, Python values become literals."""
+def wrap(value: object) -> Expr:
+    """An expression for ``value``: expressions pass through, Python values become literals.
+
+    It takes any object, not just `ExprLike`, because untyped user code reaches it too: the
+    error then says what to write instead.
+    """
     if isinstance(value, Expr):
         return value
     if isinstance(value, _LITERAL_TYPES):
@@ -43,11 +51,30 @@ def wrap(value: Any) -> Expr:
     )
 
 
-class Expr:
+def _binary(op: BinaryOperator, *, reflected: bool = False) -> Callable[[Expr, ExprLike], BinaryOp]:
+    """The method behind one Python operator: ``self op other``, or ``other op self`` when
+    Python calls the reflected form (``1 + col("x")`` calls ``__radd__``)."""
+
+    def method(self: Expr, other: ExprLike) -> BinaryOp:
+        left, right = (wrap(other), self) if reflected else (self, wrap(other))
+        return BinaryOp(op, left, right)
+
+    method.__doc__ = f"``other {op} self``" if reflected else f"``self {op} other``"
+    return method
+
+
+def _unary(op: UnaryOperator) -> Callable[[Expr], UnaryOp]:
+    def method(self: Expr) -> UnaryOp:
+        return UnaryOp(op, self)
+
+    method.__doc__ = f"``{op}`` of this expression"
+    return method
+
+
+class Expr(Node):
     """Operators shared by every expression node (returns new nodes, never mutates)."""
 
     __slots__ = ()
-    location: SourceLocation
 
     def __bool__(self) -> bool:
         raise TypeError(
@@ -58,106 +85,57 @@ class Expr:
     def __hash__(self) -> int:
         return id(self)
 
-    def _binary(self, op: str, other: Any, *, reflected: bool = False) -> BinaryOp:
-        left, right = (wrap(other), self) if reflected else (self, wrap(other))
-        return BinaryOp(op, left, right, location=_loc())
+    # The operator table: each Python operator builds a BinaryOp or UnaryOp node. ``a // b``
+    # is integer division on purpose (``a / b`` on two integers is an error). ``==`` and
+    # ``!=`` return expressions, not bools as object's do: hence the two ignores.
+    __eq__ = _binary(BinaryOperator.EQ)  # type: ignore[assignment]
+    __ne__ = _binary(BinaryOperator.NE)  # type: ignore[assignment]
+    __lt__ = _binary(BinaryOperator.LT)
+    __le__ = _binary(BinaryOperator.LE)
+    __gt__ = _binary(BinaryOperator.GT)
+    __ge__ = _binary(BinaryOperator.GE)
+    __add__ = _binary(BinaryOperator.ADD)
+    __radd__ = _binary(BinaryOperator.ADD, reflected=True)
+    __sub__ = _binary(BinaryOperator.SUB)
+    __rsub__ = _binary(BinaryOperator.SUB, reflected=True)
+    __mul__ = _binary(BinaryOperator.MUL)
+    __rmul__ = _binary(BinaryOperator.MUL, reflected=True)
+    __truediv__ = _binary(BinaryOperator.DIV)
+    __rtruediv__ = _binary(BinaryOperator.DIV, reflected=True)
+    __floordiv__ = _binary(BinaryOperator.INT_DIV)
+    __mod__ = _binary(BinaryOperator.MOD)
+    __and__ = _binary(BinaryOperator.AND)
+    __rand__ = _binary(BinaryOperator.AND, reflected=True)
+    __or__ = _binary(BinaryOperator.OR)
+    __ror__ = _binary(BinaryOperator.OR, reflected=True)
+    __invert__ = _unary(UnaryOperator.NOT)
+    __neg__ = _unary(UnaryOperator.NEG)
+    is_null = _unary(UnaryOperator.IS_NULL)
+    is_not_null = _unary(UnaryOperator.IS_NOT_NULL)
 
-    def __eq__(self, other: object) -> BinaryOp:  # type: ignore[override]
-        return self._binary("=", other)
+    def isin(self, values: Iterable[ExprLike]) -> InList:
+        return InList(self, tuple(wrap(v) for v in values))
 
-    def __ne__(self, other: object) -> BinaryOp:  # type: ignore[override]
-        return self._binary("<>", other)
-
-    def __lt__(self, other: Any) -> BinaryOp:
-        return self._binary("<", other)
-
-    def __le__(self, other: Any) -> BinaryOp:
-        return self._binary("<=", other)
-
-    def __gt__(self, other: Any) -> BinaryOp:
-        return self._binary(">", other)
-
-    def __ge__(self, other: Any) -> BinaryOp:
-        return self._binary(">=", other)
-
-    def __add__(self, other: Any) -> BinaryOp:
-        return self._binary("+", other)
-
-    def __radd__(self, other: Any) -> BinaryOp:
-        return self._binary("+", other, reflected=True)
-
-    def __sub__(self, other: Any) -> BinaryOp:
-        return self._binary("-", other)
-
-    def __rsub__(self, other: Any) -> BinaryOp:
-        return self._binary("-", other, reflected=True)
-
-    def __mul__(self, other: Any) -> BinaryOp:
-        return self._binary("*", other)
-
-    def __rmul__(self, other: Any) -> BinaryOp:
-        return self._binary("*", other, reflected=True)
-
-    def __truediv__(self, other: Any) -> BinaryOp:
-        return self._binary("/", other)
-
-    def __rtruediv__(self, other: Any) -> BinaryOp:
-        return self._binary("/", other, reflected=True)
-
-    def __floordiv__(self, other: Any) -> BinaryOp:
-        """Integer division, on purpose (``a / b`` on two integers is an error)."""
-        return self._binary("//", other)
-
-    def __mod__(self, other: Any) -> BinaryOp:
-        return self._binary("%", other)
-
-    def __and__(self, other: Any) -> BinaryOp:
-        return self._binary("AND", other)
-
-    def __rand__(self, other: Any) -> BinaryOp:
-        return self._binary("AND", other, reflected=True)
-
-    def __or__(self, other: Any) -> BinaryOp:
-        return self._binary("OR", other)
-
-    def __ror__(self, other: Any) -> BinaryOp:
-        return self._binary("OR", other, reflected=True)
-
-    def __invert__(self) -> UnaryOp:
-        return UnaryOp("NOT", self, location=_loc())
-
-    def __neg__(self) -> UnaryOp:
-        return UnaryOp("NEG", self, location=_loc())
-
-    def is_null(self) -> UnaryOp:
-        return UnaryOp("IS NULL", self, location=_loc())
-
-    def is_not_null(self) -> UnaryOp:
-        return UnaryOp("IS NOT NULL", self, location=_loc())
-
-    def isin(self, values: Iterable[Any]) -> InList:
-        return InList(self, tuple(wrap(v) for v in values), location=_loc())
-
-    def between(self, low: Any, high: Any) -> Between:
-        return Between(self, wrap(low), wrap(high), location=_loc())
+    def between(self, low: ExprLike, high: ExprLike) -> Between:
+        return Between(self, wrap(low), wrap(high))
 
     def cast(self, to: str | SqlType) -> Cast:
         """``CAST(expr AS to)``; ``to`` is a RisingWave type name such as ``"numeric"``."""
-        return Cast(self, to, location=_loc())
+        return Cast(self, to)
 
     def json(self, key: str, type: str | SqlType | None = None) -> Expr:
         """``expr ->> 'key'`` on a jsonb column, cast to ``type`` when given.
 
         ``col("event_data").json("total_amount", "numeric")`` reads a JSON number exactly.
         """
-        text = JsonText(self, key, location=_loc())
-        return text if type is None else Cast(text, type, location=text.location)
+        text = JsonText(self, key)
+        return text if type is None else Cast(text, type)
 
     def abs(self) -> Func:
-        return Func("ABS", (self,), location=_loc())
+        return Func("ABS", (self,))
 
-    def coalesce(self, *others: Any) -> Func:
-        return Func("COALESCE", (self, *(wrap(o) for o in others)), location=_loc())
+    def coalesce(self, *others: ExprLike) -> Func:
+        return Func("COALESCE", (self, *(wrap(o) for o in others)))
 
 
 @attrs.frozen(eq=False)
@@ -166,13 +144,11 @@ class Column(Expr):
 
     name: str
     relation: Relation | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class Literal(Expr):
     value: LiteralValue
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -180,29 +156,25 @@ class IntervalLiteral(Expr):
     """``INTERVAL '2 minutes'``; the text is checked at compile time."""
 
     text: str
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class BinaryOp(Expr):
-    op: str
+    op: BinaryOperator
     left: Expr
     right: Expr
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class UnaryOp(Expr):
-    op: str
+    op: UnaryOperator
     operand: Expr
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class InList(Expr):
     operand: Expr
     values: tuple[Expr, ...]
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -210,14 +182,12 @@ class Between(Expr):
     operand: Expr
     low: Expr
     high: Expr
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class Cast(Expr):
     operand: Expr
     to: str | SqlType
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -226,7 +196,6 @@ class JsonText(Expr):
 
     operand: Expr
     key: str
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -235,14 +204,31 @@ class Func(Expr):
 
     name: str
     args: tuple[Expr, ...]
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+
+
+def _over(
+    self: Aggregate | RankFunc,
+    partition_by: WindowKeys = (),
+    order_by: WindowKeys | None = None,
+    rows: tuple[int | None, int | None] | None = None,
+    range: tuple[str | None, str | None] | None = None,
+) -> Over:
+    """This function over a window of rows (see `Over`): the ``over`` method of aggregates
+    and of ranking functions."""
+    return Over(self, _keys(partition_by), _keys(order_by), rows, range)
+
+
+def _keys(value: WindowKeys | None) -> tuple[Expr, ...]:
+    if value is None:
+        return ()
+    items = (value,) if isinstance(value, str | Expr) else tuple(value)
+    return tuple(Column(v) if isinstance(v, str) else wrap(v) for v in items)
 
 
 @attrs.frozen(eq=False)
 class Case(Expr):
     whens: tuple[tuple[Expr, Expr], ...]
     default: Expr | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -253,35 +239,22 @@ class Aggregate(Expr):
     arg: Expr | None
     distinct: bool = False
     filter_: Expr | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
     def filter(self, predicate: Expr) -> Aggregate:
         """Aggregate only the rows where ``predicate`` holds (``FILTER (WHERE ...)``)."""
-        return attrs.evolve(self, filter_=predicate, location=_loc())
+        return attrs.evolve(self, filter_=predicate, location=caller_location())
 
-    def over(
-        self,
-        partition_by: Any = (),
-        order_by: Any = None,
-        rows: tuple[int | None, int | None] | None = None,
-        range: tuple[str | None, str | None] | None = None,
-    ) -> Over:
-        """This aggregate as a window function (see `Over`)."""
-        return _over(self, partition_by, order_by, rows, range)
+    over = _over
 
 
 @attrs.frozen(eq=False)
 class Now(Expr):
     """``NOW()``: only in a temporal filter (WHERE / join ON), e.g. ``col("ts") > now() - ...``."""
 
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
-
 
 @attrs.frozen(eq=False)
 class ProcTime(Expr):
     """``PROCTIME()``: processing time. RisingWave allows it only in CREATE TABLE/SOURCE."""
-
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -291,42 +264,8 @@ class RankFunc(Expr):
 
     name: str
     args: tuple[Expr, ...] = ()
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
-    def over(
-        self,
-        partition_by: Any = (),
-        order_by: Any = None,
-        rows: tuple[int | None, int | None] | None = None,
-        range: tuple[str | None, str | None] | None = None,
-    ) -> Over:
-        return _over(self, partition_by, order_by, rows, range)
-
-
-def _names_or_exprs(value: Any) -> tuple[Expr, ...]:
-    if value is None:
-        return ()
-    items = (value,) if isinstance(value, str | Expr) else tuple(value)
-    return tuple(
-        Column(v, location=caller_location()) if isinstance(v, str) else wrap(v) for v in items
-    )
-
-
-def _over(
-    func: Aggregate | RankFunc,
-    partition_by: Any,
-    order_by: Any,
-    rows: tuple[int | None, int | None] | None,
-    range_: tuple[str | None, str | None] | None,
-) -> Over:
-    return Over(
-        func,
-        _names_or_exprs(partition_by),
-        _names_or_exprs(order_by),
-        rows,
-        range_,
-        location=caller_location(),
-    )
+    over = _over
 
 
 @attrs.frozen(eq=False)
@@ -342,7 +281,6 @@ class Over(Expr):
     order_by: tuple[Expr, ...]
     rows: tuple[int | None, int | None] | None = None
     range: tuple[str | None, str | None] | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -351,7 +289,6 @@ class Raw(Expr):
 
     sql: str
     type: str | SqlType | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 # ---- public constructors -------------------------------------------------------------
@@ -361,19 +298,19 @@ def col(name: str) -> Column:
     """A column of the relation the expression is used on, e.g. ``col("event_type")``."""
     if not isinstance(name, str):
         raise TypeError(f"col() takes a column name (str), not {type(name).__name__}")
-    return Column(name, location=_loc())
+    return Column(name)
 
 
 def lit(value: LiteralValue) -> Literal:
     """A literal value; strings are escaped by sqlglot when SQL is written."""
     if not isinstance(value, _LITERAL_TYPES):
         raise TypeError(f"lit() takes a str/int/float/Decimal/bool/datetime, not {type(value)}")
-    return Literal(value, location=_loc())
+    return Literal(value)
 
 
 def interval(text: str) -> IntervalLiteral:
     """An interval literal such as ``interval("2 minutes")``."""
-    return IntervalLiteral(text, location=_loc())
+    return IntervalLiteral(text)
 
 
 def raw(sql: str, type: str | SqlType | None = None) -> Raw:
@@ -384,95 +321,10 @@ def raw(sql: str, type: str | SqlType | None = None) -> Raw:
     """
     if not isinstance(sql, str):
         raise TypeError("raw() takes SQL text")
-    return Raw(sql, type, location=_loc())
+    return Raw(sql, type)
 
 
-def when(*branches: tuple[Any, Any], otherwise: Any = None) -> Case:
+def when(*branches: tuple[ExprLike, ExprLike], otherwise: ExprLike = None) -> Case:
     """``CASE WHEN c1 THEN v1 ... ELSE otherwise END`` from ``(condition, value)`` pairs."""
     pairs = tuple((wrap(c), wrap(v)) for c, v in branches)
-    return Case(pairs, None if otherwise is None else wrap(otherwise), location=_loc())
-
-
-def func(name: str, *args: Any) -> Func:
-    """A scalar function from ecomdsl's function table (``abs``, ``coalesce``, ``lower``...)."""
-    return Func(name, tuple(wrap(a) for a in args), location=_loc())
-
-
-def _agg(name: str, arg: Any, distinct: bool = False) -> Aggregate:
-    return Aggregate(name, None if arg is None else wrap(arg), distinct, location=caller_location())
-
-
-def count(arg: Any = None) -> Aggregate:
-    """``count(*)`` (no argument) or ``count(arg)`` (non-NULL values); bigint."""
-    return _agg("COUNT", arg)
-
-
-def count_distinct(arg: Any) -> Aggregate:
-    """``count(DISTINCT arg)``: distinct non-NULL values; bigint."""
-    return _agg("COUNT", arg, distinct=True)
-
-
-def sum_(arg: Any) -> Aggregate:
-    """``sum(arg)``: bigint for smallint/int, numeric for bigint/numeric, else the input type."""
-    return _agg("SUM", arg)
-
-
-def min_(arg: Any) -> Aggregate:
-    return _agg("MIN", arg)
-
-
-def max_(arg: Any) -> Aggregate:
-    return _agg("MAX", arg)
-
-
-def avg(arg: Any) -> Aggregate:
-    """``avg(arg)``: numeric for integer and numeric input, double for floats."""
-    return _agg("AVG", arg)
-
-
-def stddev(arg: Any) -> Aggregate:
-    """Sample standard deviation (``stddev_samp``); NULL for fewer than two values."""
-    return _agg("STDDEV_SAMP", arg)
-
-
-def bool_or(arg: Any) -> Aggregate:
-    """True when any value is true (``bool_or``)."""
-    return _agg("BOOL_OR", arg)
-
-
-def bool_and(arg: Any) -> Aggregate:
-    return _agg("BOOL_AND", arg)
-
-
-def now() -> Now:
-    """``NOW()`` for temporal filters: ``where(col("ts") > now() - interval("1 hour"))``
-    keeps the last hour and lets RisingWave delete older rows from state."""
-    return Now(location=_loc())
-
-
-def proctime() -> ProcTime:
-    """``PROCTIME()``. RisingWave accepts it only in CREATE TABLE/SOURCE (rule RW004)."""
-    return ProcTime(location=_loc())
-
-
-def row_number() -> RankFunc:
-    """``row_number()``; use with ``.over(...)`` and keep the top N with a filter (RW106)."""
-    return RankFunc("ROW_NUMBER", location=_loc())
-
-
-def rank() -> RankFunc:
-    return RankFunc("RANK", location=_loc())
-
-
-def dense_rank() -> RankFunc:
-    return RankFunc("DENSE_RANK", location=_loc())
-
-
-def lag(arg: Any, offset: int = 1) -> RankFunc:
-    """The value ``offset`` rows before, in the window's order."""
-    return RankFunc("LAG", (wrap(arg), Literal(offset, location=_loc())), location=_loc())
-
-
-def lead(arg: Any, offset: int = 1) -> RankFunc:
-    """The value ``offset`` rows after, in the window's order."""
-    return RankFunc("LEAD", (wrap(arg), Literal(offset, location=_loc())), location=_loc())
+    return Case(pairs, None if otherwise is None else wrap(otherwise))

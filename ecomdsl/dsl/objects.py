@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import ClassVar, Literal
 
 import attrs
 
+from ecomdsl.dsl.node import Node
 from ecomdsl.dsl.relation import Relation
-from ecomdsl.errors import SourceLocation
-from ecomdsl.location import caller_location
 from ecomdsl.types import SqlType
 
-
-def _loc() -> SourceLocation:
-    return caller_location()
+ObjectKind = Literal["table", "stream", "view", "materialized view", "reference"]
 
 
 def _columns(
@@ -21,6 +19,14 @@ def _columns(
 ) -> tuple[tuple[str, str | SqlType], ...]:
     items = value.items() if isinstance(value, Mapping) else value
     return tuple((str(name), spec) for name, spec in items)
+
+
+def _text_pairs(
+    value: Mapping[str, str] | Iterable[tuple[str, str]],
+) -> tuple[tuple[str, str], ...]:
+    """Connector options and foreign keys: text to text, as a dict or as pairs."""
+    items = value.items() if isinstance(value, Mapping) else value
+    return tuple((str(name), text) for name, text in items)
 
 
 def _allow(value: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
@@ -40,17 +46,33 @@ def _names(value: str | Sequence[str] | None) -> tuple[str, ...]:
     return tuple(value)
 
 
+@attrs.frozen(eq=False)
 class PipelineObject(Relation):
-    """A named object: one CREATE statement in the generated SQL."""
+    """A named object of a pipeline: one it defines, or a `Ref` to one by name.
 
-    __slots__ = ()
+    ``doc`` (like ``location``) is keyword-only, so that every object's own fields keep
+    their positions after ``name``.
+    """
+
+    kind: ClassVar[ObjectKind]
+    """The label used in headers and errors."""
+
     name: str
-    doc: str | None
-    kind: str  # class-level label used in headers and errors
+    doc: str | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen(eq=False)
-class Table(PipelineObject):
+class Definition(PipelineObject):
+    """An object the pipeline creates: one CREATE statement in the generated SQL.
+
+    ``allow={"RW101": "why this is fine"}`` silences lint warnings on it, with reasons.
+    """
+
+    allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow, kw_only=True)
+
+
+@attrs.frozen(eq=False)
+class Table(Definition):
     """A RisingWave table, e.g. reference data with a primary key.
 
     ``columns`` maps names to RisingWave types (``{"product_id": "varchar", ...}``).
@@ -68,7 +90,6 @@ class Table(PipelineObject):
 
     kind = "table"
 
-    name: str
     columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_columns)
     primary_key: tuple[str, ...] = attrs.field(default=None, converter=_names)
     append_only: bool = False
@@ -78,14 +99,11 @@ class Table(PipelineObject):
     watermark_ttl: bool = False
     unique: tuple[str, ...] = attrs.field(default=None, converter=_names)
     checks: tuple[str, ...] = attrs.field(default=None, converter=_names)
-    references: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_columns)
-    doc: str | None = None
-    allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+    references: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_text_pairs)
 
 
 @attrs.frozen(eq=False)
-class Kafka:
+class Kafka(Node):
     """A Kafka connector for a `Stream` (``CREATE SOURCE ... FORMAT PLAIN ENCODE JSON``).
 
     ``options`` adds further WITH options (``{"scan.startup.mode": "earliest"}``); values
@@ -96,12 +114,11 @@ class Kafka:
     bootstrap_servers: str
     encode: str = "json"
     format: str = "plain"
-    options: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_columns)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+    options: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_text_pairs)
 
 
 @attrs.frozen(eq=False)
-class Stream(PipelineObject):
+class Stream(Definition):
     """An append-only event stream with a watermark on its event-time column.
 
     Without a connector it is an ``APPEND ONLY`` table (rows come by INSERT); with
@@ -116,31 +133,23 @@ class Stream(PipelineObject):
 
     kind = "stream"
 
-    name: str
     columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_columns)
     event_time: str
     watermark: str | None = None
     connector: Kafka | None = None
-    doc: str | None = None
-    allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
-class View(PipelineObject):
+class View(Definition):
     """A plain view: its query is inlined into every materialized view that reads it."""
 
     kind = "view"
 
-    name: str
     query: Relation
-    doc: str | None = None
-    allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
-class MaterializedView(PipelineObject):
+class MaterializedView(Definition):
     """A materialized view, maintained incrementally by RisingWave.
 
     ``emit_on_window_close=True`` emits each window's final row once the watermark passes
@@ -149,12 +158,8 @@ class MaterializedView(PipelineObject):
 
     kind = "materialized view"
 
-    name: str
     query: Relation
-    doc: str | None = None
-    emit_on_window_close: bool = False
-    allow: tuple[tuple[str, str], ...] = attrs.field(default=None, converter=_allow)
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
+    emit_on_window_close: bool = attrs.field(default=False, kw_only=True)
 
 
 @attrs.frozen(eq=False)
@@ -163,30 +168,14 @@ class Ref(PipelineObject):
 
     kind = "reference"
 
-    name: str
-    doc: str | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
-
 
 def ref(name: str) -> Ref:
     """Refer to another object of the pipeline by its name."""
-    return Ref(name, location=caller_location())
-
-
-def _rows(value: Iterable[Mapping[str, object]]) -> tuple[Mapping[str, object], ...]:
-    return tuple(value)
+    return Ref(name)
 
 
 def _objects(value: Iterable[PipelineObject]) -> tuple[PipelineObject, ...]:
     return tuple(value)
-
-
-@attrs.frozen(eq=False)
-class Rows:
-    """One multi-row INSERT into ``table``; each row maps column names to values."""
-
-    table: str
-    rows: tuple[Mapping[str, object], ...] = attrs.field(converter=_rows)
 
 
 # Cell values are checked against the column types when the pipeline is resolved (an error
@@ -196,7 +185,7 @@ TestDataSource = Callable[[], Iterable[tuple[str, Iterable[Mapping[str, object]]
 
 
 @attrs.frozen(eq=False)
-class Pipeline:
+class Pipeline(Node):
     """A named set of objects and the generator of its test data.
 
     Objects reached through queries are included automatically; ``objects`` fixes which
@@ -208,4 +197,3 @@ class Pipeline:
     objects: tuple[PipelineObject, ...] = attrs.field(converter=_objects)
     test_data: TestDataSource | None = None
     doc: str | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)

@@ -8,23 +8,18 @@ model layer resolves each node's schema and reports problems with the user's fil
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
-from ecomdsl.dsl.expr import Column, Expr, col, wrap
-from ecomdsl.errors import SourceLocation
-from ecomdsl.location import caller_location
+from ecomdsl.dsl.expr import Column, Expr, ExprLike, col, wrap
+from ecomdsl.dsl.node import Node
 
 
-def _loc() -> SourceLocation:
-    return caller_location()
-
-
-def _as_expr(item: Any) -> Expr:
+def _as_expr(item: ExprLike) -> Expr:
     """Strings name columns (checked later like ``col()``); everything else is an expression."""
     if isinstance(item, str):
-        return Column(item, location=caller_location())
+        return Column(item)
     return wrap(item)
 
 
@@ -39,24 +34,23 @@ class Columns:
     def __getattr__(self, name: str) -> Column:
         if name.startswith("__"):
             raise AttributeError(name)
-        return Column(name, self._relation, location=caller_location())
+        return Column(name, self._relation)
 
     def __getitem__(self, name: str) -> Column:
-        return Column(name, self._relation, location=caller_location())
+        return Column(name, self._relation)
 
 
-class Relation:
+class Relation(Node):
     """Anything with rows and columns: pipeline objects and the queries built on them."""
 
     __slots__ = ()
-    location: SourceLocation
 
     @property
     def c(self) -> Columns:
         return Columns(self)
 
     def __getitem__(self, name: str) -> Column:
-        return Column(name, self, location=caller_location())
+        return Column(name, self)
 
     def where(self, *predicates: Expr) -> Filter:
         """Keep the rows where every predicate holds (``WHERE p1 AND p2``)."""
@@ -65,57 +59,54 @@ class Relation:
         pred = predicates[0]
         for p in predicates[1:]:
             pred = pred & p
-        return Filter(self, pred, location=_loc())
+        return Filter(self, pred)
 
-    def select(self, *columns: str | Column, **named: Any) -> Project:
+    def select(self, *columns: str | Column, **named: ExprLike) -> Project:
         """Choose and compute columns: ``select("a", "b", total=col("x") * 2)``."""
         items: list[tuple[str | None, Expr]] = [(None, _as_expr(c)) for c in columns]
         items += [(name, _as_expr(e)) for name, e in named.items()]
         if not items:
             raise TypeError("select() needs at least one column")
-        return Project(self, tuple(items), location=_loc())
+        return Project(self, tuple(items))
 
-    def group_by(self, *keys: str | Expr, **named_keys: Any) -> GroupBy:
+    def group_by(self, *keys: str | Expr, **named_keys: ExprLike) -> GroupBy:
         """Group rows; finish with ``.agg(name=aggregate, ...)``."""
         items: list[tuple[str | None, Expr]] = [(None, _as_expr(k)) for k in keys]
         items += [(name, _as_expr(e)) for name, e in named_keys.items()]
-        return GroupBy(self, tuple(items), location=_loc())
+        return GroupBy(self, tuple(items))
 
-    def agg(self, **aggregates: Any) -> Aggregation:
+    def agg(self, **aggregates: ExprLike) -> Aggregation:
         """A global aggregate (one row): ``agg(total=count())``."""
-        return Aggregation(self, (), _named(aggregates), location=_loc())
+        return Aggregation(self, (), _named(aggregates))
 
 
-def _named(values: dict[str, Any]) -> tuple[tuple[str, Expr], ...]:
+def _named(values: dict[str, ExprLike]) -> tuple[tuple[str, Expr], ...]:
     if not values:
         raise TypeError("agg() needs at least one named aggregate, e.g. agg(n=count())")
     return tuple((name, wrap(e)) for name, e in values.items())
 
 
 @attrs.frozen(eq=False)
-class GroupBy:
+class GroupBy(Node):
     """The keys of a grouping; not a relation until ``.agg()`` names the aggregates."""
 
     input: Relation
     keys: tuple[tuple[str | None, Expr], ...]
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
-    def agg(self, **aggregates: Any) -> Aggregation:
-        return Aggregation(self.input, self.keys, _named(aggregates), location=_loc())
+    def agg(self, **aggregates: ExprLike) -> Aggregation:
+        return Aggregation(self.input, self.keys, _named(aggregates))
 
 
 @attrs.frozen(eq=False)
 class Filter(Relation):
     input: Relation
     predicate: Expr
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
 class Project(Relation):
     input: Relation
     items: tuple[tuple[str | None, Expr], ...]
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -123,7 +114,6 @@ class Aggregation(Relation):
     input: Relation
     keys: tuple[tuple[str | None, Expr], ...]
     aggregates: tuple[tuple[str, Expr], ...]
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
     def having(self, *predicates: Expr) -> Filter:
         """A filter on the aggregated rows (refers to output names)."""
@@ -134,7 +124,7 @@ def _strings(value: str | Iterable[str]) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _join_on(value: Any) -> tuple[str, ...] | Expr:
+def _join_on(value: str | Sequence[str] | Expr) -> tuple[str, ...] | Expr:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, Expr):
@@ -169,7 +159,6 @@ class Join(Relation):
     on: tuple[str, ...] | Expr = attrs.field(converter=_join_on)
     how: Literal["inner", "left", "right", "full"] = "inner"
     temporal: bool = False
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -188,7 +177,6 @@ class Hop(Relation):
     hop: str
     size: str
     offset: str | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -202,7 +190,6 @@ class Tumble(Relation):
     time_column: str
     size: str
     offset: str | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
@@ -233,11 +220,10 @@ class ZScore(Relation):
     stddev_as: str = "baseline_stddev"
     z_as: str = "z_score"
     flag_as: str = "is_anomaly"
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 @attrs.frozen(eq=False)
-class Stage:
+class Stage(Node):
     """A funnel stage: sessions having any row where ``when`` holds.
 
     ``when`` defaults to ``step_column == name``; ``label`` names the stage in rate columns
@@ -247,13 +233,10 @@ class Stage:
     name: str
     when: Expr | None = None
     label: str | None = None
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 def _stages(values: Sequence[str | Stage]) -> tuple[Stage, ...]:
-    return tuple(
-        v if isinstance(v, Stage) else Stage(v, location=caller_location()) for v in values
-    )
+    return tuple(v if isinstance(v, Stage) else Stage(v) for v in values)
 
 
 @attrs.frozen(eq=False)
@@ -277,7 +260,6 @@ class Funnel(Relation):
     step: str | None = None
     total_as: str = "total_sessions"
     overall_as: str = "overall_conversion_rate"
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 def _relations(value: Sequence[Relation]) -> tuple[Relation, ...]:
@@ -294,17 +276,16 @@ class Union(Relation):
 
     inputs: tuple[Relation, ...] = attrs.field(converter=_relations)
     distinct: bool = False
-    location: SourceLocation = attrs.field(factory=_loc, repr=False)
 
 
 def union_all(*relations: Relation) -> Union:
     """``a UNION ALL b ...``."""
-    return Union(relations, False, location=_loc())
+    return Union(relations, False)
 
 
 def union(*relations: Relation) -> Union:
     """``a UNION b ...`` (duplicates removed; prefer `union_all` when there are none)."""
-    return Union(relations, True, location=_loc())
+    return Union(relations, True)
 
 
 __all__ = [

@@ -30,7 +30,7 @@ def walk_reads(rel: r.Relation) -> Iterator[o.PipelineObject]:
     if isinstance(rel, o.PipelineObject):
         yield rel
         return
-    for field in attrs.fields(type(rel)):  # type: ignore[arg-type]
+    for field in attrs.fields(type(rel)):
         value = getattr(rel, field.name)
         if isinstance(value, r.Relation):
             yield from walk_reads(value)
