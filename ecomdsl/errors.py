@@ -8,6 +8,7 @@ message and exit code 1; tracebacks appear only with ``--debug``.
 from __future__ import annotations
 
 import contextlib
+import difflib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -52,6 +53,22 @@ class Diagnostic:
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
+
+
+def did_you_mean(name: str, candidates: Sequence[str], *, loose: bool = True) -> str | None:
+    """A hint naming the candidate closest to ``name``, if one is close enough.
+
+    Close means a similar spelling; with ``loose`` a prefix either way or the same word in
+    another case also counts (names users abbreviate). Type names use spelling only.
+    """
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if loose and not close and name:
+        close = [c for c in candidates if c.startswith(name) or name.startswith(c)][:1]
+    if loose and not close:
+        lowered = {c.lower(): c for c in candidates}
+        if name.lower() in lowered:
+            close = [lowered[name.lower()]]
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 class EcomdslError(Exception):

@@ -14,11 +14,11 @@ import attrs
 from ecomdsl import graph as g
 from ecomdsl.dsl import objects as o
 from ecomdsl.dsl import relation as r
-from ecomdsl.errors import CompileError, Diagnostic, SourceLocation
+from ecomdsl.errors import CompileError, Diagnostic, SourceLocation, did_you_mean
 from ecomdsl.kinds import ConflictAction, KafkaEncode, KafkaFormat, TableKind, member_or
 from ecomdsl.model import ir
 from ecomdsl.model.query import QueryResolver
-from ecomdsl.model.typecheck import Checker, IntervalError, did_you_mean, parse_interval
+from ecomdsl.model.typecheck import Checker, IntervalError, parse_interval
 from ecomdsl.types import Category, SqlType
 
 PIPELINE_NAME = re.compile(r"[a-z_][a-z0-9_]*")

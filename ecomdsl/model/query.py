@@ -16,7 +16,7 @@ import attrs
 from ecomdsl.dsl import expr as d
 from ecomdsl.dsl import objects as o
 from ecomdsl.dsl import relation as r
-from ecomdsl.errors import SourceLocation
+from ecomdsl.errors import SourceLocation, did_you_mean
 from ecomdsl.kinds import BinaryOperator, JoinKind, WindowTableFunction, member_or
 from ecomdsl.model import ir
 from ecomdsl.model.typecheck import (
@@ -25,7 +25,6 @@ from ecomdsl.model.typecheck import (
     Scope,
     ScopeEntry,
     contains_aggregate,
-    did_you_mean,
     free_columns,
     parse_interval,
 )

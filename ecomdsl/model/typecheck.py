@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import difflib
 import re
 from collections.abc import Callable, Sequence
 
@@ -19,7 +18,7 @@ from sqlglot.errors import ParseError
 
 from ecomdsl.dialect import DIALECT, identifier
 from ecomdsl.dsl import expr as d
-from ecomdsl.errors import Diagnostic, SourceLocation
+from ecomdsl.errors import Diagnostic, SourceLocation, did_you_mean
 from ecomdsl.kinds import BinaryOperator, FrameKind, UnaryOperator
 from ecomdsl.model import ir
 from ecomdsl.types import (
@@ -47,17 +46,6 @@ class ScopeEntry:
 
 
 Scope = tuple[ScopeEntry, ...]
-
-
-def did_you_mean(name: str, candidates: Sequence[str]) -> str | None:
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    if not close and name:
-        close = [c for c in candidates if c.startswith(name) or name.startswith(c)][:1]
-    if not close:
-        lowered = {c.lower(): c for c in candidates}
-        if name.lower() in lowered:
-            close = [lowered[name.lower()]]
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 # ---- intervals -------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def to_inserts(pipeline: ir.ResolvedPipeline, given: Given) -> list[ir.Insert]:
     for table, rows in statements_of(given):
         target = tables.get(table)
         if target is None:
-            from ecomdsl.model.typecheck import did_you_mean
+            from ecomdsl.errors import did_you_mean
 
             hint = did_you_mean(table, sorted(tables))
             raise EcomdslError(
