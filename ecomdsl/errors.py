@@ -44,15 +44,54 @@ class Diagnostic:
     hint: str | None = None
     severity: str = "error"
     code: str | None = None
+    # a second place the problem involves, e.g. ("first declared at", <location>); shown after
+    # the message and, like `location`, made relative to the root only when displayed
+    related: tuple[str, SourceLocation] | None = None
+
+    def text(self, root: Path | None = None) -> str:
+        """The message, followed by the related place if there is one."""
+        if self.related is None:
+            return self.message
+        label, where = self.related
+        return f"{self.message} ({label} {where.display(root)})"
 
     def format(self, root: Path | None = None) -> str:
         where = self.location.display(root) if self.location != UNKNOWN_LOCATION else "<pipeline>"
         label = f"{self.severity}[{self.code}]" if self.code else self.severity
         subject = f"{self.obj}: " if self.obj else ""
-        text = f"{where}: {label}: {subject}{self.message}"
+        text = f"{where}: {label}: {subject}{self.text(root)}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
+
+
+@attrs.define
+class Diagnostics:
+    """The sink resolution reports problems into, so that one run reports all of them.
+
+    `about` gives a view that names the pipeline object in each problem; every view appends
+    to the same list, in the order the problems were found.
+    """
+
+    found: list[Diagnostic] = attrs.Factory(list)
+    obj: str | None = None  # the pipeline object the problems of this view are about
+
+    def about(self, obj: str | None) -> Diagnostics:
+        return Diagnostics(self.found, obj)
+
+    def error(
+        self,
+        message: str,
+        location: SourceLocation,
+        *,
+        hint: str | None = None,
+        code: str | None = None,
+        related: tuple[str, SourceLocation] | None = None,
+    ) -> None:
+        self.found.append(Diagnostic(message, location, self.obj, hint, code=code, related=related))
+
+    def __len__(self) -> int:
+        return len(self.found)
 
 
 def did_you_mean(name: str, candidates: Sequence[str], *, loose: bool = True) -> str | None:

@@ -14,7 +14,7 @@ import attrs
 from ecomdsl import graph as g
 from ecomdsl.dsl import objects as o
 from ecomdsl.dsl import relation as r
-from ecomdsl.errors import CompileError, Diagnostic, SourceLocation, did_you_mean
+from ecomdsl.errors import CompileError, Diagnostics, SourceLocation, did_you_mean
 from ecomdsl.kinds import ConflictAction, KafkaEncode, KafkaFormat, TableKind, member_or
 from ecomdsl.model import ir
 from ecomdsl.model.query import QueryResolver
@@ -44,17 +44,7 @@ class PipelineBuilder:
     def __init__(self, pipeline: o.Pipeline, *, test_data: bool = True) -> None:
         self.pipeline = pipeline
         self.with_test_data = test_data
-        self.diagnostics: list[Diagnostic] = []
-
-    def error(
-        self,
-        message: str,
-        location: SourceLocation,
-        obj: str | None = None,
-        hint: str | None = None,
-        code: str | None = None,
-    ) -> None:
-        self.diagnostics.append(Diagnostic(message, location, obj, hint, code=code))
+        self.report = Diagnostics()
 
     # ---- collection ----
 
@@ -63,11 +53,10 @@ class PipelineBuilder:
         pending = [x for x in self.pipeline.objects]
         for x in pending:
             if not isinstance(x, o.PipelineObject) or isinstance(x, o.Ref):
-                self.error(
+                self.report.about(self.pipeline.name).error(
                     f"Pipeline(objects=...) takes Table, Stream, View and MaterializedView objects, "
                     f"not {type(x).__name__}",
                     self.pipeline.location,
-                    self.pipeline.name,
                 )
         queue = [x for x in pending if isinstance(x, o.PipelineObject) and not isinstance(x, o.Ref)]
         seen: set[int] = set()
@@ -77,16 +66,15 @@ class PipelineBuilder:
                 continue
             seen.add(id(obj))
             if not isinstance(obj.name, str) or not obj.name:
-                self.error("an object needs a non-empty name", obj.location)
+                self.report.error("an object needs a non-empty name", obj.location)
                 continue
             first = by_name.get(obj.name)
             if first is not None and first is not obj:
-                self.error(
-                    f"duplicate object name {obj.name!r} (first declared at "
-                    f"{first.location.display(_root_of(first.location))})",
+                self.report.about(obj.name).error(
+                    f"duplicate object name {obj.name!r}",
                     obj.location,
-                    obj.name,
                     hint="give each object its own name",
+                    related=("first declared at", first.location),
                 )
                 continue
             by_name[obj.name] = obj
@@ -103,11 +91,10 @@ class PipelineBuilder:
                 continue
             for dep in walk_reads(query):
                 if dep.name not in by_name:
-                    self.error(
+                    self.report.about(name).error(
                         f"reads {dep.name!r}, which is not an object of pipeline "
                         f"{self.pipeline.name!r}",
                         dep.location,
-                        name,
                         hint=did_you_mean(dep.name, sorted(by_name)),
                     )
                     continue
@@ -119,7 +106,7 @@ class PipelineBuilder:
     def build(self) -> ir.ResolvedPipeline:
         p = self.pipeline
         if not isinstance(p.name, str) or not PIPELINE_NAME.fullmatch(p.name):
-            self.error(
+            self.report.error(
                 f"pipeline name {p.name!r} must be lower-case letters, digits and '_' "
                 "(it names the folder under generated/)",
                 p.location,
@@ -130,10 +117,9 @@ class PipelineBuilder:
         blocked: set[str] = set()
         for cycle in g.cycles(graph):
             path = " -> ".join([*cycle, cycle[0]])
-            self.error(
+            self.report.about(cycle[0]).error(
                 f"dependency cycle: {path} (x -> y: y reads x)",
                 by_name[cycle[0]].location,
-                cycle[0],
                 hint="a materialized view cannot read itself, directly or through others",
             )
             blocked.update(cycle)
@@ -145,14 +131,14 @@ class PipelineBuilder:
         names = frozenset(by_name)
         for name in ordered:
             obj = by_name[name]
-            before = len(self.diagnostics)
+            before = len(self.report)
             resolved = self.resolve(obj, schemas, names)
-            failed = len(self.diagnostics) > before
+            failed = len(self.report) > before
             schemas[name] = attrs.evolve(resolved.schema, open=True) if failed else resolved.schema
             defs.append(resolved)
         inserts = self.test_data({d.name: d for d in defs}) if self.with_test_data else ()
-        if self.diagnostics:
-            raise CompileError(self.diagnostics)
+        if self.report:
+            raise CompileError(self.report.found)
         return ir.ResolvedPipeline(p.name, tuple(defs), tuple(sorted(edges)), inserts, p.location)
 
     def resolve(
@@ -161,14 +147,13 @@ class PipelineBuilder:
         if isinstance(obj, o.Table | o.Stream):
             return self.table(obj)
         assert isinstance(obj, o.View | o.MaterializedView)
-        checker = Checker(obj.name, self.diagnostics)
-        resolver = QueryResolver(obj.name, checker, schemas, names)
+        checker = Checker(self.report.about(obj.name))
+        resolver = QueryResolver(checker, schemas, names)
         if not isinstance(obj.query, r.Relation):
-            self.error(
+            self.report.about(obj.name).error(
                 f"query must be a relation (a table, stream, view or a query built on one), "
                 f"not {type(obj.query).__name__}",
                 obj.location,
-                obj.name,
             )
             query = ir.Query((), ir.Block(ir.ITable(obj.name), ()))
             schema = ir.OPEN_SCHEMA
@@ -188,36 +173,34 @@ class PipelineBuilder:
         )
 
     def table(self, obj: o.Table | o.Stream) -> ir.TableDef:
-        checker = Checker(obj.name, self.diagnostics)
+        checker = Checker(self.report.about(obj.name))
         columns: list[ir.Column] = []
         for col_name, spec in obj.columns:
             if not col_name:
-                self.error("a column name cannot be empty", obj.location, obj.name)
+                self.report.about(obj.name).error("a column name cannot be empty", obj.location)
                 continue
             if any(c.name == col_name for c in columns):
-                self.error(f"duplicate column {col_name!r}", obj.location, obj.name)
+                self.report.about(obj.name).error(f"duplicate column {col_name!r}", obj.location)
                 continue
             column_type = checker.type_spec(spec, obj.location, f"column {col_name!r}")
             columns.append(ir.Column(col_name, column_type))
         if not columns:
-            self.error("a table needs at least one column", obj.location, obj.name)
+            self.report.about(obj.name).error("a table needs at least one column", obj.location)
         schema = ir.Schema(tuple(columns))
         if isinstance(obj, o.Stream):
             return self.stream(obj, schema)
         for key in obj.primary_key:
             if schema.get(key) is None:
-                self.error(
+                self.report.about(obj.name).error(
                     f"primary key column {key!r} not found",
                     obj.location,
-                    obj.name,
                     hint=did_you_mean(key, schema.names),
                 )
         on_conflict = self.on_conflict(obj)
         if obj.append_only and obj.primary_key and on_conflict != "DO NOTHING":
-            self.error(
+            self.report.about(obj.name).error(
                 "an APPEND ONLY table with a primary key needs ON CONFLICT DO NOTHING",
                 obj.location,
-                obj.name,
                 hint='add on_conflict="do nothing" (later rows with a seen key are ignored)',
                 code="RW009",
             )
@@ -227,30 +210,26 @@ class PipelineBuilder:
             ("references", obj.references, "FOREIGN KEY constraints"),
         ):
             if values:
-                self.error(
+                self.report.about(obj.name).error(
                     f"Table({option}=...): RisingWave does not support {what}",
                     obj.location,
-                    obj.name,
                     hint="enforce it upstream, or test it with a view that selects violations",
                     code="RW008",
                 )
         watermark = None
         if obj.watermark is not None or obj.event_time is not None:
             if obj.event_time is None or obj.watermark is None:
-                self.error(
-                    "a table watermark needs both event_time= and watermark=",
-                    obj.location,
-                    obj.name,
+                self.report.about(obj.name).error(
+                    "a table watermark needs both event_time= and watermark=", obj.location
                 )
             else:
                 watermark = self.watermark(
                     obj, obj.event_time, obj.watermark, schema, obj.watermark_ttl
                 )
                 if watermark is not None and not obj.append_only and not obj.watermark_ttl:
-                    self.error(
+                    self.report.about(obj.name).error(
                         "a watermark on a table needs APPEND ONLY (or WITH TTL)",
                         obj.location,
-                        obj.name,
                         hint="pass append_only=True, or watermark_ttl=True to only clean the "
                         "table's own state",
                         code="RW005",
@@ -264,11 +243,10 @@ class PipelineBuilder:
         watermark = self.watermark(obj, obj.event_time, obj.watermark, schema)
         connector = self.kafka(obj) if obj.connector is not None else None
         if watermark is not None and connector is not None and connector.format != "PLAIN":
-            self.error(
+            self.report.about(obj.name).error(
                 f"a watermark needs an append-only source; FORMAT {connector.format} "
                 "sends updates and deletes",
                 obj.location,
-                obj.name,
                 hint="use Kafka(format='plain'), or drop the watermark",
                 code="RW005",
             )
@@ -288,10 +266,9 @@ class PipelineBuilder:
             return None
         text = " ".join(str(obj.on_conflict).lower().split())
         if text not in self.ON_CONFLICT:
-            self.error(
+            self.report.about(obj.name).error(
                 f"on_conflict={obj.on_conflict!r} is not a RisingWave conflict action",
                 obj.location,
-                obj.name,
                 hint=did_you_mean(text, list(self.ON_CONFLICT))
                 or "one of: " + ", ".join(self.ON_CONFLICT),
             )
@@ -308,19 +285,17 @@ class PipelineBuilder:
     ) -> ir.Watermark | None:
         column = schema.get(event_time)
         if column is None:
-            self.error(
+            self.report.about(obj.name).error(
                 f"event_time column {event_time!r} not found",
                 obj.location,
-                obj.name,
                 hint=did_you_mean(event_time, schema.names),
             )
             return None
         if not column.type.is_time:
-            self.error(
+            self.report.about(obj.name).error(
                 f"a watermark needs a time column (timestamp, timestamptz or date); "
                 f"{column.name!r} is {column.type}",
                 obj.location,
-                obj.name,
             )
             return None
         if delay_text is None:
@@ -328,13 +303,11 @@ class PipelineBuilder:
         try:
             delay = parse_interval(delay_text)
         except IntervalError as err:
-            self.error(f"watermark: {err}", obj.location, obj.name)
+            self.report.about(obj.name).error(f"watermark: {err}", obj.location)
             return None
         if column.type is SqlType.TIMESTAMPTZ and delay.months:
-            self.error(
-                "a watermark delay on timestamptz cannot use months or years",
-                obj.location,
-                obj.name,
+            self.report.about(obj.name).error(
+                "a watermark delay on timestamptz cannot use months or years", obj.location
             )
         return ir.Watermark(column.name, delay, ttl)
 
@@ -350,32 +323,31 @@ class PipelineBuilder:
         seen: set[str] = set()
         for key, value in options:
             if not isinstance(key, str) or not OPTION_KEY.fullmatch(key):
-                self.error(
+                self.report.about(obj.name).error(
                     f"Kafka option name {key!r} must be dotted lower-case words (e.g. scan.startup.mode)",
                     k.location,
-                    obj.name,
                 )
             elif key in seen:
-                self.error(f"Kafka option {key!r} is given twice", k.location, obj.name)
+                self.report.about(obj.name).error(
+                    f"Kafka option {key!r} is given twice", k.location
+                )
             if not isinstance(value, str) or not value:
-                self.error(
-                    f"Kafka option {key!r} needs a non-empty string value", k.location, obj.name
+                self.report.about(obj.name).error(
+                    f"Kafka option {key!r} needs a non-empty string value", k.location
                 )
             seen.add(str(key))
         fmt = str(k.format).upper()
         if fmt not in ("PLAIN", "UPSERT", "DEBEZIUM"):
-            self.error(
+            self.report.about(obj.name).error(
                 f"Kafka(format={k.format!r}) is not a RisingWave format",
                 k.location,
-                obj.name,
                 hint="one of plain, upsert, debezium",
             )
         encode = str(k.encode).upper()
         if encode not in ("JSON", "AVRO", "PROTOBUF", "CSV", "BYTES"):
-            self.error(
+            self.report.about(obj.name).error(
                 f"Kafka(encode={k.encode!r}) is not a RisingWave encoding",
                 k.location,
-                obj.name,
                 hint="one of json, avro, protobuf, csv, bytes",
             )
         return ir.KafkaConnector(
@@ -401,13 +373,13 @@ class PipelineBuilder:
         try:
             statements = [(table, list(rows)) for table, rows in source()]
         except Exception as err:  # the user's generator: report, never a traceback
-            self.error(f"{label}: the generator raised {type(err).__name__}: {err}", loc)
+            self.report.error(f"{label}: the generator raised {type(err).__name__}: {err}", loc)
             return ()
         inserts: list[ir.Insert] = []
         for table, rows in statements:
             target = defs.get(table)
             if not isinstance(target, ir.TableDef) or target.connector is not None:
-                self.error(
+                self.report.error(
                     f"{label}: cannot insert into {table!r} (not a table or stream without connector)",
                     loc,
                     hint=did_you_mean(
@@ -428,7 +400,7 @@ class PipelineBuilder:
         keys = set().union(*(set(row) for row in rows))
         unknown = sorted(keys - set(table.schema.names))
         if unknown:
-            self.error(
+            self.report.error(
                 f"{label}: {table.name!r} has no column {unknown[0]!r}",
                 loc,
                 hint=did_you_mean(unknown[0], table.schema.names),
@@ -443,7 +415,7 @@ class PipelineBuilder:
                 value = row.get(c.name)
                 problem = _value_problem(value, c.type)
                 if problem and problems < 3:
-                    self.error(
+                    self.report.error(
                         f"{label}: row {i} of {table.name!r}, column {c.name!r}: {problem}", loc
                     )
                 problems += bool(problem)
@@ -498,12 +470,6 @@ def _no_default(value: object) -> object:
     if isinstance(value, decimal.Decimal):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-def _root_of(location: SourceLocation) -> Any:
-    from ecomdsl.project import find_root
-
-    return find_root(location.path)
 
 
 def resolve(pipeline: o.Pipeline, *, test_data: bool = True) -> ir.ResolvedPipeline:

@@ -36,17 +36,17 @@ def _check_names(
     seen: dict[str, str] = {}
     for option, name in names.items():
         if not isinstance(name, str) or not name:
-            resolver.error(
+            resolver.report.error(
                 f"{type(rel).__name__}({option}=...) must be a non-empty name", rel.location
             )
         elif name in existing:
-            resolver.error(
+            resolver.report.error(
                 f"{type(rel).__name__}({option}={name!r}) clashes with an input column",
                 rel.location,
                 hint=f"choose another name with {option}=...",
             )
         elif name in seen:
-            resolver.error(
+            resolver.report.error(
                 f"{type(rel).__name__}: {option} and {seen[name]} are both {name!r}", rel.location
             )
         seen[name] = option
@@ -55,11 +55,13 @@ def _check_names(
 def _frame(resolver: QueryResolver, z: r.ZScore, order_type: SqlType) -> ir.Frame | None:
     start, end = z.lookback, z.exclude_recent
     if isinstance(start, bool) or isinstance(end, bool):
-        resolver.error("ZScore(lookback/exclude_recent) take intervals or row counts", z.location)
+        resolver.report.error(
+            "ZScore(lookback/exclude_recent) take intervals or row counts", z.location
+        )
         return None
     if isinstance(start, int) and (end is None or isinstance(end, int)):
         if start <= 0 or (end is not None and not 0 <= end <= start):
-            resolver.error(
+            resolver.report.error(
                 f"ZScore: need lookback > 0 and 0 <= exclude_recent <= lookback, got {start}, {end}",
                 z.location,
             )
@@ -70,22 +72,22 @@ def _frame(resolver: QueryResolver, z: r.ZScore, order_type: SqlType) -> ir.Fram
             lo = parse_interval(start)
             hi = parse_interval(end) if end is not None else None
         except IntervalError as err:
-            resolver.error(f"ZScore(lookback/exclude_recent): {err}", z.location)
+            resolver.report.error(f"ZScore(lookback/exclude_recent): {err}", z.location)
             return None
         if not (order_type.is_time or order_type is SqlType.UNKNOWN):
-            resolver.error(
+            resolver.report.error(
                 f"ZScore(order_by={z.order_by!r}) must be a time column for an interval "
                 f"lookback; it is {order_type}",
                 z.location,
                 hint="use integer lookback/exclude_recent for a ROWS frame",
             )
         if hi is not None and (hi.months or lo.months or hi.seconds >= lo.seconds):
-            resolver.error(
+            resolver.report.error(
                 f"ZScore: exclude_recent {end!r} must be shorter than lookback {start!r}",
                 z.location,
             )
         return ir.Frame(FrameKind.RANGE, lo, hi)
-    resolver.error(
+    resolver.report.error(
         "ZScore(lookback, exclude_recent) must both be intervals ('24 hours') or both row counts",
         z.location,
     )
@@ -100,18 +102,20 @@ def resolve_zscore(resolver: QueryResolver, z: r.ZScore) -> Partial:
     value = resolver._require(schema, z.value, "value", z)
     order = resolver._require(schema, z.order_by, "order_by", z)
     if value is not None and not (value.type.is_numeric or value.type is SqlType.UNKNOWN):
-        resolver.error(f"ZScore(value={z.value!r}) must be numeric; it is {value.type}", z.location)
+        resolver.report.error(
+            f"ZScore(value={z.value!r}) must be numeric; it is {value.type}", z.location
+        )
     partition: list[ir.IExpr] = []
     for name in z.partition_by:
         column = resolver._require(schema, name, "partition_by", z)
         if column is not None:
             if column.type is SqlType.JSONB:
-                resolver.error(
+                resolver.report.error(
                     f"ZScore cannot partition by jsonb column {name!r}", z.location, code="RW012"
                 )
             partition.append(_col(column.name, column.type))
     if not isinstance(z.min_periods, int) or isinstance(z.min_periods, bool) or z.min_periods < 2:
-        resolver.error(
+        resolver.report.error(
             f"ZScore(min_periods={z.min_periods!r}) must be an integer >= 2 "
             "(a sample standard deviation needs two rows)",
             z.location,
@@ -121,7 +125,9 @@ def resolve_zscore(resolver: QueryResolver, z: r.ZScore) -> Partial:
         or isinstance(z.threshold, bool)
         or z.threshold <= 0
     ):
-        resolver.error(f"ZScore(threshold={z.threshold!r}) must be a positive number", z.location)
+        resolver.report.error(
+            f"ZScore(threshold={z.threshold!r}) must be a positive number", z.location
+        )
     names = {
         "count_as": z.count_as,
         "mean_as": z.mean_as,
@@ -199,21 +205,21 @@ def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
     session = resolver._require(schema, f.session, "session", f)
     step = resolver._require(schema, f.step, "step", f) if f.step is not None else None
     if session is not None and session.type is SqlType.JSONB:
-        resolver.error(
+        resolver.report.error(
             f"Funnel(session={f.session!r}) cannot be a jsonb column", f.location, code="RW012"
         )
     if len(f.stages) < 2:
-        resolver.error("Funnel needs at least two stages", f.location)
+        resolver.report.error("Funnel needs at least two stages", f.location)
     stage_names = [s.name for s in f.stages]
     dupes = sorted({n for n in stage_names if stage_names.count(n) > 1})
     if dupes:
-        resolver.error(f"Funnel: duplicate stage {dupes[0]!r}", f.location)
+        resolver.report.error(f"Funnel: duplicate stage {dupes[0]!r}", f.location)
     flags: list[tuple[str, ir.IExpr]] = []
     for stage in f.stages:
         if stage.when is not None:
             cond = resolver.checker.boolean(stage.when, p.scope, f"Stage({stage.name!r}).when")
         elif step is None:
-            resolver.error(
+            resolver.report.error(
                 f"Funnel stage {stage.name!r} has no when= condition and the funnel has no step column",
                 stage.location,
                 hint="pass step='event_type' to Funnel, or Stage(name, when=...)",
@@ -221,7 +227,7 @@ def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
             continue
         else:
             if step.type not in (SqlType.VARCHAR, SqlType.UNKNOWN):
-                resolver.error(
+                resolver.report.error(
                     f"Funnel(step={f.step!r}) must be a varchar column to match stage names; "
                     f"it is {step.type}",
                     f.location,

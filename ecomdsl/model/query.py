@@ -83,25 +83,15 @@ class QueryResolver:
 
     def __init__(
         self,
-        obj: str,
         checker: Checker,
         schema_of: Mapping[str, ir.Schema],
         reserved_names: frozenset[str],
     ) -> None:
-        self.obj = obj
         self.checker = checker
+        self.report = checker.report
         self.schema_of = schema_of
         self.reserved = set(reserved_names)
         self.reads: set[str] = set()
-
-    def error(
-        self,
-        message: str,
-        location: SourceLocation,
-        hint: str | None = None,
-        code: str | None = None,
-    ) -> None:
-        self.checker.error(message, location, hint, code)
 
     # ---- entry point ----
 
@@ -174,7 +164,9 @@ class QueryResolver:
             p = self.wrap(p)
         pred = self.checker.boolean(f.predicate, p.scope, "where()")
         if contains_aggregate(pred):
-            self.error("where() cannot use aggregates", f.location, hint="filter after .agg()")
+            self.report.error(
+                "where() cannot use aggregates", f.location, hint="filter after .agg()"
+            )
         p.where.append(pred)
         p.bare = False
         return p
@@ -190,17 +182,17 @@ class QueryResolver:
                 if isinstance(e, d.Column):
                     name = e.name
                 else:
-                    self.error(
+                    self.report.error(
                         "a computed column needs a name",
                         e.location,
                         hint="pass it as a keyword: select(total=...) / group_by(hour=...)",
                     )
                     continue
             if not name:
-                self.error("a column name cannot be empty", e.location)
+                self.report.error("a column name cannot be empty", e.location)
                 continue
             if name in seen:
-                self.error(f"duplicate output column {name!r}", e.location)
+                self.report.error(f"duplicate output column {name!r}", e.location)
                 continue
             seen[name] = e
             out.append((name, checked))
@@ -227,7 +219,7 @@ class QueryResolver:
         keys = self._named_items(agg.keys, p.scope, aggregates=False)
         for (name, k), (_, original) in zip(keys, agg.keys, strict=False):
             if k.type is SqlType.JSONB:
-                self.error(
+                self.report.error(
                     f"cannot group by jsonb column {name!r}",
                     original.location,
                     hint="group by a field instead: col(...).json('key')",
@@ -240,19 +232,19 @@ class QueryResolver:
         key_names = {n for n, _ in keys}
         for (name, value), (_, original) in zip(values, agg.aggregates, strict=False):
             if not contains_aggregate(value):
-                self.error(
+                self.report.error(
                     f"{name!r} in agg() is not an aggregate",
                     original.location,
                     hint="use count(), sum_(), ... or move it to group_by()",
                 )
             for c in free_columns(value):
                 if c not in key_exprs and c.name not in key_names:
-                    self.error(
+                    self.report.error(
                         f"column {c.name!r} in {name!r} must be grouped or aggregated",
                         original.location,
                     )
         for name in key_names & {n for n, _ in values}:
-            self.error(f"duplicate output column {name!r}", agg.location)
+            self.report.error(f"duplicate output column {name!r}", agg.location)
         p.group_by = tuple(key_exprs)
         p.select = keys + values
         p.aggregated = True
@@ -292,7 +284,9 @@ class QueryResolver:
         lp, ls, le, left_filters = self._join_side(j.left, "join_left", taken)
         rp, rs, re_, right_filters = self._join_side(j.right, "join_right", taken)
         if j.how not in ("inner", "left", "right", "full"):
-            self.error(f"Join(how={j.how!r}): use 'inner', 'left', 'right' or 'full'", j.location)
+            self.report.error(
+                f"Join(how={j.how!r}): use 'inner', 'left', 'right' or 'full'", j.location
+            )
         if isinstance(j.on, tuple):  # a bare key name means the left side's column
             le = attrs.evolve(le, preferred=frozenset(j.on))
         scope: Scope = (le, re_)
@@ -302,15 +296,17 @@ class QueryResolver:
                 left = self.checker.column(d.Column(name, j.left, location=j.location), (le,))
                 right = self.checker.column(d.Column(name, j.right, location=j.location), (re_,))
                 if SqlType.JSONB in (left.type, right.type):
-                    self.error(f"cannot join on jsonb column {name!r}", j.location, code="RW012")
+                    self.report.error(
+                        f"cannot join on jsonb column {name!r}", j.location, code="RW012"
+                    )
                 elif not _same_family(left.type, right.type):
-                    self.error(
+                    self.report.error(
                         f"join key {name!r} has type {left.type} on the left and {right.type} on the right",
                         j.location,
                     )
                 conditions.append(ir.IBinary(BinaryOperator.EQ, left, right, SqlType.BOOLEAN))
             if not conditions:
-                self.error("Join(on=...) needs at least one column", j.location)
+                self.report.error("Join(on=...) needs at least one column", j.location)
                 conditions.append(ir.ILiteral(True, SqlType.BOOLEAN))
         else:
             conditions.append(self.checker.boolean(j.on, scope, "Join(on=...)"))
@@ -346,13 +342,13 @@ class QueryResolver:
         column = schema.get(rel.time_column) if isinstance(rel.time_column, str) else None
         time_type = SqlType.TIMESTAMP
         if column is None:
-            self.error(
+            self.report.error(
                 f"{func}: time column {rel.time_column!r} not found in {table!r}",
                 rel.location,
                 hint=did_you_mean(str(rel.time_column), schema.names),
             )
         elif not (column.type.is_time or column.type is SqlType.UNKNOWN):
-            self.error(
+            self.report.error(
                 f"{func} needs a time column (timestamp, timestamptz or date); "
                 f"{column.name!r} is {column.type}",
                 rel.location,
@@ -361,7 +357,7 @@ class QueryResolver:
             time_type = SqlType.TIMESTAMPTZ
         for clash in ("window_start", "window_end"):
             if clash in schema.names:
-                self.error(
+                self.report.error(
                     f"{func} input already has a {clash!r} column",
                     rel.location,
                     hint="rename window_start/window_end with .select() before windowing again",
@@ -374,11 +370,11 @@ class QueryResolver:
             try:
                 intervals.append(parse_interval(value))
             except IntervalError as err:
-                self.error(f"{func}({option}=...): {err}", rel.location)
+                self.report.error(f"{func}({option}=...): {err}", rel.location)
         if func == "HOP" and len(intervals) >= 2:
             hop, size = intervals[0], intervals[1]
             if (hop.months or size.months) or size.seconds % hop.seconds:
-                self.error(
+                self.report.error(
                     f"HOP size {specs[1][1]!r} is not a multiple of hop {specs[0][1]!r}",
                     rel.location,
                     hint="RisingWave needs size = k x hop (e.g. hop '5 minutes', size '1 hour')",
@@ -412,7 +408,7 @@ class QueryResolver:
 
     def _resolve_Union(self, u: r.Union) -> Partial:
         if len(u.inputs) < 2:
-            self.error("union needs at least two relations", u.location)
+            self.report.error("union needs at least two relations", u.location)
         blocks: list[ir.Block] = []
         ctes: list[tuple[str, ir.Block | ir.SetOp]] = []
         lineage: frozenset[int] = frozenset()
@@ -425,7 +421,7 @@ class QueryResolver:
             if first is None:
                 first = schema
             elif [c.name for c in schema.columns] != [c.name for c in first.columns]:
-                self.error(
+                self.report.error(
                     "union inputs need the same columns in the same order: "
                     f"{', '.join(first.names)} vs {', '.join(schema.names)}",
                     u.location,
@@ -434,7 +430,7 @@ class QueryResolver:
             else:
                 for a, b in zip(first.columns, schema.columns, strict=True):
                     if not _same_family(a.type, b.type):
-                        self.error(
+                        self.report.error(
                             f"union column {a.name!r} is {a.type} in one input and {b.type} "
                             "in another",
                             u.location,
@@ -455,7 +451,7 @@ class QueryResolver:
     ) -> ir.Column | None:
         column = schema.get(name) if isinstance(name, str) else None
         if column is None:
-            self.error(
+            self.report.error(
                 f"{type(rel).__name__}({option}={name!r}): column not found",
                 rel.location,
                 hint=did_you_mean(str(name), schema.names)

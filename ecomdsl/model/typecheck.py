@@ -18,7 +18,7 @@ from sqlglot.errors import ParseError
 
 from ecomdsl.dialect import DIALECT, identifier
 from ecomdsl.dsl import expr as d
-from ecomdsl.errors import Diagnostic, SourceLocation, did_you_mean
+from ecomdsl.errors import Diagnostics, SourceLocation, did_you_mean
 from ecomdsl.kinds import BinaryOperator, FrameKind, UnaryOperator
 from ecomdsl.model import ir
 from ecomdsl.types import (
@@ -225,19 +225,9 @@ def comparable(a: SqlType, b: SqlType, *, b_is_string_literal: bool = False) -> 
 class Checker:
     """Turns builder expressions into typed IR for one pipeline object."""
 
-    def __init__(self, obj: str, diagnostics: list[Diagnostic]) -> None:
-        self.obj = obj
-        self.diagnostics = diagnostics
+    def __init__(self, report: Diagnostics) -> None:
+        self.report = report  # about the object being checked
         self.windows_allowed = False  # True while checking select() items
-
-    def error(
-        self,
-        message: str,
-        location: SourceLocation,
-        hint: str | None = None,
-        code: str | None = None,
-    ) -> None:
-        self.diagnostics.append(Diagnostic(message, location, self.obj, hint, code=code))
 
     # ---- columns ----
 
@@ -247,7 +237,7 @@ class Checker:
             entries = tuple(e for e in scope if id(ref.relation) in e.lineage)
             if not entries:
                 owner = getattr(ref.relation, "name", type(ref.relation).__name__)
-                self.error(
+                self.report.error(
                     f"column {ref.name!r} of {owner!r} is not available here "
                     f"(this query reads {', '.join(repr(e.label) for e in scope)})",
                     ref.location,
@@ -262,7 +252,7 @@ class Checker:
             return ir.IColumn(column.name, entry.qualifier, column.type)
         if len(found) > 1:
             sides = ", ".join(f"{e.label}.c.{ref.name}" for e, _ in found)
-            self.error(
+            self.report.error(
                 f"column {ref.name!r} is ambiguous: it is in {' and '.join(e.label for e, _ in found)}",
                 ref.location,
                 hint=f"say which one: {sides}",
@@ -270,7 +260,7 @@ class Checker:
             return ir.IColumn(ref.name, None, SqlType.UNKNOWN)
         names = [n for e in entries for n in e.schema.names]
         where = " or ".join(repr(e.label) for e in entries)
-        self.error(
+        self.report.error(
             f"column {ref.name!r} not found in {where}",
             ref.location,
             hint=did_you_mean(ref.name, names) or f"available: {', '.join(names)}",
@@ -289,7 +279,7 @@ class Checker:
     def boolean(self, e: d.Expr, scope: Scope, what: str, *, aggregates: bool = False) -> ir.IExpr:
         checked = self.expr(e, scope, aggregates=aggregates)
         if checked.type not in (SqlType.BOOLEAN, SqlType.UNKNOWN):
-            self.error(f"{what} must be a boolean condition, not {checked.type}", e.location)
+            self.report.error(f"{what} must be a boolean condition, not {checked.type}", e.location)
         return checked
 
     def _visit_Column(self, e: d.Column, scope: Scope, aggs: bool) -> ir.IExpr:
@@ -299,14 +289,14 @@ class Checker:
         if isinstance(e.value, float) and (
             e.value != e.value or e.value in (float("inf"), -float("inf"))
         ):
-            self.error(f"{e.value!r} cannot be written as a SQL literal", e.location)
+            self.report.error(f"{e.value!r} cannot be written as a SQL literal", e.location)
         return ir.ILiteral(e.value, _literal_type(e.value))
 
     def _visit_IntervalLiteral(self, e: d.IntervalLiteral, scope: Scope, aggs: bool) -> ir.IExpr:
         try:
             return ir.IInterval(parse_interval(e.text))
         except IntervalError as err:
-            self.error(str(err), e.location)
+            self.report.error(str(err), e.location)
             return ir.ILiteral(None, SqlType.INTERVAL)
 
     def _visit_BinaryOp(self, e: d.BinaryOp, scope: Scope, aggs: bool) -> ir.IExpr:
@@ -318,14 +308,14 @@ class Checker:
         if op in ("AND", "OR"):
             for side, t in ((e.left, lt), (e.right, rt)):
                 if t not in (SqlType.BOOLEAN, SqlType.UNKNOWN):
-                    self.error(f"'{label}' needs boolean operands, not {t}", side.location)
+                    self.report.error(f"'{label}' needs boolean operands, not {t}", side.location)
             return ir.IBinary(op, left, right, SqlType.BOOLEAN)
         if op in _COMPARISONS:
             if not (
                 comparable(lt, rt, b_is_string_literal=_is_string_literal(right))
                 and comparable(rt, lt, b_is_string_literal=_is_string_literal(left))
             ):
-                self.error(f"cannot compare {lt} with {rt} using '{op}'", e.location)
+                self.report.error(f"cannot compare {lt} with {rt} using '{op}'", e.location)
             return ir.IBinary(op, left, right, SqlType.BOOLEAN)
         result = self._arithmetic(op, lt, rt, e.location)
         return ir.IBinary(op, left, right, result)
@@ -335,7 +325,7 @@ class Checker:
             return lt if rt is SqlType.UNKNOWN else rt
         ints = lt in INTEGER_WIDTH and rt in INTEGER_WIDTH
         if op == "/" and ints:
-            self.error(
+            self.report.error(
                 f"'/' on two integers ({lt} / {rt}) truncates the result",
                 loc,
                 hint="cast one side first, e.g. col('a').cast('double precision') / col('b'), "
@@ -344,7 +334,7 @@ class Checker:
             return SqlType.UNKNOWN
         if op in ("//", "%"):
             if not ints:
-                self.error(f"'{op}' needs two integers, not {lt} and {rt}", loc)
+                self.report.error(f"'{op}' needs two integers, not {lt} and {rt}", loc)
                 return SqlType.UNKNOWN
             return numeric_result(lt, rt)
         if lt.is_numeric and rt.is_numeric:
@@ -362,7 +352,7 @@ class Checker:
             return SqlType.INTERVAL
         if op == "*" and rt is SqlType.INTERVAL and lt.is_numeric:
             return SqlType.INTERVAL
-        self.error(f"cannot apply '{op}' to {lt} and {rt}", loc)
+        self.report.error(f"cannot apply '{op}' to {lt} and {rt}", loc)
         return SqlType.UNKNOWN
 
     def _visit_UnaryOp(self, e: d.UnaryOp, scope: Scope, aggs: bool) -> ir.IExpr:
@@ -370,11 +360,11 @@ class Checker:
         t = operand.type
         if e.op == "NOT":
             if t not in (SqlType.BOOLEAN, SqlType.UNKNOWN):
-                self.error(f"'~' (NOT) needs a boolean operand, not {t}", e.location)
+                self.report.error(f"'~' (NOT) needs a boolean operand, not {t}", e.location)
             return ir.IUnary(UnaryOperator.NOT, operand, SqlType.BOOLEAN)
         if e.op == "NEG":
             if not (t.is_numeric or t in (SqlType.INTERVAL, SqlType.UNKNOWN)):
-                self.error(f"cannot negate a {t} value", e.location)
+                self.report.error(f"cannot negate a {t} value", e.location)
             return ir.IUnary(UnaryOperator.NEG, operand, t)
         return ir.IUnary(UnaryOperator(e.op), operand, SqlType.BOOLEAN)
 
@@ -382,10 +372,12 @@ class Checker:
         operand = self.expr(e.operand, scope, aggregates=aggs)
         values = tuple(self.expr(v, scope, aggregates=aggs) for v in e.values)
         if not values:
-            self.error("isin() needs at least one value", e.location)
+            self.report.error("isin() needs at least one value", e.location)
         for v in values:
             if not comparable(operand.type, v.type, b_is_string_literal=_is_string_literal(v)):
-                self.error(f"isin(): cannot compare {operand.type} with {v.type}", e.location)
+                self.report.error(
+                    f"isin(): cannot compare {operand.type} with {v.type}", e.location
+                )
                 break
         return ir.IIn(operand, values)
 
@@ -397,7 +389,7 @@ class Checker:
             if not comparable(
                 operand.type, bound.type, b_is_string_literal=_is_string_literal(bound)
             ):
-                self.error(
+                self.report.error(
                     f"between(): cannot compare {operand.type} with {bound.type}", e.location
                 )
                 break
@@ -407,7 +399,7 @@ class Checker:
         operand = self.expr(e.operand, scope, aggregates=aggs)
         target = self.type_spec(e.to, e.location, "cast()")
         if operand.type is SqlType.JSONB and target is SqlType.VARCHAR:
-            self.error(
+            self.report.error(
                 "casting jsonb to varchar keeps the JSON quotes",
                 e.location,
                 hint="read a field as text with .json('key') (->>)",
@@ -417,16 +409,20 @@ class Checker:
     def _visit_JsonText(self, e: d.JsonText, scope: Scope, aggs: bool) -> ir.IExpr:
         operand = self.expr(e.operand, scope, aggregates=aggs)
         if operand.type not in (SqlType.JSONB, SqlType.UNKNOWN):
-            self.error(f".json({e.key!r}) needs a jsonb value, not {operand.type}", e.location)
+            self.report.error(
+                f".json({e.key!r}) needs a jsonb value, not {operand.type}", e.location
+            )
         if not isinstance(e.key, str) or not e.key:
-            self.error(f".json() takes a non-empty key name (str), not {e.key!r}", e.location)
+            self.report.error(
+                f".json() takes a non-empty key name (str), not {e.key!r}", e.location
+            )
         return ir.IJsonText(operand, str(e.key))
 
     def _visit_Func(self, e: d.Func, scope: Scope, aggs: bool) -> ir.IExpr:
         args = tuple(self.expr(a, scope, aggregates=aggs) for a in e.args)
         spec = FUNCTIONS.get(e.name.upper())
         if spec is None:
-            self.error(
+            self.report.error(
                 f"unknown function {e.name!r}",
                 e.location,
                 hint=did_you_mean(e.name.upper(), list(FUNCTIONS))
@@ -435,12 +431,12 @@ class Checker:
             return ir.IFunc(e.name.upper(), args, SqlType.UNKNOWN)
         lo, hi, rule = spec
         if not lo <= len(args) <= hi:
-            self.error(f"{e.name}() takes {lo}..{hi} arguments, got {len(args)}", e.location)
+            self.report.error(f"{e.name}() takes {lo}..{hi} arguments, got {len(args)}", e.location)
             return ir.IFunc(e.name.upper(), args, SqlType.UNKNOWN)
         result = rule([a.type for a in args])
         if isinstance(result, str):
             got = ", ".join(str(a.type) for a in args)
-            self.error(f"{e.name}() needs {result}, got ({got})", e.location)
+            self.report.error(f"{e.name}() needs {result}, got ({got})", e.location)
             result = SqlType.UNKNOWN
         return ir.IFunc(e.name.upper(), args, result)
 
@@ -456,7 +452,7 @@ class Checker:
         types = [v.type for _, v in whens] + ([default.type] if default is not None else [])
         result = _common(types)
         if isinstance(result, str):
-            self.error(
+            self.report.error(
                 f"when() branches have different types: {', '.join(map(str, types))}", e.location
             )
             result = SqlType.UNKNOWN
@@ -464,7 +460,7 @@ class Checker:
 
     def _visit_Aggregate(self, e: d.Aggregate, scope: Scope, aggs: bool) -> ir.IExpr:
         if not aggs:
-            self.error(
+            self.report.error(
                 f"aggregate {e.func.lower()}() is not allowed here",
                 e.location,
                 hint="aggregates go in .group_by(...).agg(name=...) or .agg(name=...)",
@@ -472,7 +468,7 @@ class Checker:
         arg = None if e.arg is None else self.expr(e.arg, scope, aggregates=False)
         flt = None if e.filter_ is None else self.boolean(e.filter_, scope, "filter()")
         if e.distinct and arg is not None and arg.type is SqlType.JSONB:
-            self.error(
+            self.report.error(
                 f"{_agg_name(e)}() of a jsonb value: jsonb cannot be a DISTINCT key",
                 e.location,
                 hint="count a field instead: col(...).json('key')",
@@ -485,7 +481,7 @@ class Checker:
             what = (
                 f"{arg.name!r} is {arg.type}" if isinstance(arg, ir.IColumn) else f"got {arg.type}"
             )
-            self.error(f"{_agg_name(e)}() needs {result}; {what}", e.location)
+            self.report.error(f"{_agg_name(e)}() needs {result}; {what}", e.location)
             result = SqlType.UNKNOWN
         return ir.IAgg(e.func, arg, e.distinct, flt, result)
 
@@ -496,7 +492,7 @@ class Checker:
         return ir.IProcTime(e.location)
 
     def _visit_RankFunc(self, e: d.RankFunc, scope: Scope, aggs: bool) -> ir.IExpr:
-        self.error(
+        self.report.error(
             f"{e.name.lower()}() needs .over(...)",
             e.location,
             hint=f"{e.name.lower()}().over(partition_by=..., order_by=...)",
@@ -505,7 +501,7 @@ class Checker:
 
     def _visit_Over(self, e: d.Over, scope: Scope, aggs: bool) -> ir.IExpr:
         if not self.windows_allowed:
-            self.error(
+            self.report.error(
                 "a window function is not allowed here",
                 e.location,
                 hint="window functions go in .select(name=...over(...))",
@@ -513,9 +509,11 @@ class Checker:
         partition = tuple(self.expr(p, scope) for p in e.partition_by)
         for p, original in zip(partition, e.partition_by, strict=True):
             if p.type is SqlType.JSONB:
-                self.error("jsonb cannot be a PARTITION BY key", original.location, code="RW012")
+                self.report.error(
+                    "jsonb cannot be a PARTITION BY key", original.location, code="RW012"
+                )
         if len(e.order_by) > 1:
-            self.error("over(order_by=...) takes one column", e.location)
+            self.report.error("over(order_by=...) takes one column", e.location)
         order = self.expr(e.order_by[0], scope) if e.order_by else None
         func = e.func
         extra: tuple[ir.IExpr, ...] = ()
@@ -526,25 +524,27 @@ class Checker:
             name = func.name
             result = arg.type if name in ("LAG", "LEAD") and arg is not None else SqlType.BIGINT
             if order is None:
-                self.error(f"{name.lower()}() needs over(order_by=...)", e.location)
+                self.report.error(f"{name.lower()}() needs over(order_by=...)", e.location)
         else:
             checked = self._visit_Aggregate(func, scope, True)
             assert isinstance(checked, ir.IAgg)
             if checked.distinct or checked.filter is not None:
-                self.error("a window aggregate cannot be DISTINCT or filtered", e.location)
+                self.report.error("a window aggregate cannot be DISTINCT or filtered", e.location)
             name, arg, result = checked.func, checked.arg, checked.type
         frame = self._frame(e, order)
         return ir.IWindow(name, arg, partition, order, frame, result, e.location, False, extra)
 
     def _frame(self, e: d.Over, order: ir.IExpr | None) -> ir.Frame | None:
         if e.rows is not None and e.range is not None:
-            self.error("over() takes rows= or range=, not both", e.location)
+            self.report.error("over() takes rows= or range=, not both", e.location)
             return None
         if e.rows is not None:
             start, end = e.rows
             bad = [v for v in (start, end) if v is not None and (not isinstance(v, int) or v < 0)]
             if bad:
-                self.error("over(rows=(start, end)) takes row counts >= 0 or None", e.location)
+                self.report.error(
+                    "over(rows=(start, end)) takes row counts >= 0 or None", e.location
+                )
                 return None
             return ir.Frame(FrameKind.ROWS, start if start is not None else -1, end)
         if e.range is not None:
@@ -553,10 +553,10 @@ class Checker:
                 try:
                     bounds.append(None if v is None else parse_interval(v))
                 except IntervalError as err:
-                    self.error(f"over(range=...): {err}", e.location)
+                    self.report.error(f"over(range=...): {err}", e.location)
                     return None
             if order is None or not (order.type.is_time or order.type is SqlType.UNKNOWN):
-                self.error(
+                self.report.error(
                     "over(range=...) with intervals needs order_by a time column", e.location
                 )
             return ir.Frame(FrameKind.RANGE, bounds[0] if bounds[0] is not None else -1, bounds[1])
@@ -572,7 +572,7 @@ class Checker:
             return parse_type(spec)  # type: ignore[arg-type]
         except TypeSpecError as err:
             code = "RW007" if err.rejected else None
-            self.error(f"{what}: {err}", location, hint=err.hint, code=code)
+            self.report.error(f"{what}: {err}", location, hint=err.hint, code=code)
             return SqlType.UNKNOWN
 
 
@@ -632,7 +632,7 @@ _FORBIDDEN_IN_RAW = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Window)
 def check_raw(checker: Checker, e: d.Raw, scope: Scope) -> ir.IExpr:
     """Parse a raw() fragment with the ecomdsl dialect and resolve its columns."""
     if not isinstance(e.sql, str) or not e.sql.strip():
-        checker.error("raw() needs a SQL expression", e.location)
+        checker.report.error("raw() needs a SQL expression", e.location)
         return ir.ILiteral(None, SqlType.UNKNOWN)
     try:
         trees = sqlglot.parse(e.sql, read=DIALECT)
@@ -640,21 +640,25 @@ def check_raw(checker: Checker, e: d.Raw, scope: Scope) -> ir.IExpr:
         first = err.errors[0] if err.errors else {}
         detail = first.get("description", "cannot parse")
         near = first.get("highlight")
-        checker.error(f"raw({e.sql!r}): {detail}" + (f" near {near!r}" if near else ""), e.location)
+        checker.report.error(
+            f"raw({e.sql!r}): {detail}" + (f" near {near!r}" if near else ""), e.location
+        )
         return ir.ILiteral(None, SqlType.UNKNOWN)
     if len(trees) != 1 or trees[0] is None:
-        checker.error(f"raw({e.sql!r}) must be exactly one SQL expression (no ';')", e.location)
+        checker.report.error(
+            f"raw({e.sql!r}) must be exactly one SQL expression (no ';')", e.location
+        )
         return ir.ILiteral(None, SqlType.UNKNOWN)
     tree = trees[0]
     bad = tree if isinstance(tree, _FORBIDDEN_IN_RAW) else tree.find(*_FORBIDDEN_IN_RAW)
     if bad is not None or isinstance(tree, exp.Star):
-        checker.error(
+        checker.report.error(
             f"raw({e.sql!r}) must be a scalar expression: no statements, subqueries or OVER",
             e.location,
         )
         return ir.ILiteral(None, SqlType.UNKNOWN)
     if tree.find(exp.AggFunc) is not None:
-        checker.error(
+        checker.report.error(
             f"raw({e.sql!r}): use the aggregate builders, not raw SQL aggregates", e.location
         )
     for column in list(tree.find_all(exp.Column)):
@@ -663,7 +667,7 @@ def check_raw(checker: Checker, e: d.Raw, scope: Scope) -> ir.IExpr:
             entries = tuple(x for x in scope if column.table in (x.qualifier, x.label))
             if not entries:
                 labels = ", ".join(repr(x.qualifier or x.label) for x in scope)
-                checker.error(
+                checker.report.error(
                     f"raw({e.sql!r}): unknown qualifier {column.table!r} (this query reads {labels})",
                     e.location,
                 )

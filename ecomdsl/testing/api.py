@@ -100,8 +100,8 @@ def to_inserts(pipeline: ir.ResolvedPipeline, given: Given) -> list[ir.Insert]:
         insert = builder.rows(target, full, pipeline.location, "given rows")
         if insert is not None:
             inserts.append(insert)
-    if builder.diagnostics:
-        raise CompileError(builder.diagnostics)
+    if builder.report:
+        raise CompileError(builder.report.found)
     return inserts
 
 
