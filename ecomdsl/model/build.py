@@ -17,8 +17,10 @@ from ecomdsl.dsl import relation as r
 from ecomdsl.errors import CompileError, Diagnostics, SourceLocation, did_you_mean
 from ecomdsl.kinds import ConflictAction, KafkaEncode, KafkaFormat, TableKind, member_or
 from ecomdsl.model import ir
+from ecomdsl.model.functions import declared_type
+from ecomdsl.model.intervals import IntervalError, parse_interval
 from ecomdsl.model.query import QueryResolver
-from ecomdsl.model.typecheck import Checker, IntervalError, parse_interval
+from ecomdsl.model.typecheck import Checker
 from ecomdsl.types import Category, SqlType
 
 PIPELINE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
@@ -173,7 +175,6 @@ class PipelineBuilder:
         )
 
     def table(self, obj: o.Table | o.Stream) -> ir.TableDef:
-        checker = Checker(self.report.about(obj.name))
         columns: list[ir.Column] = []
         for col_name, spec in obj.columns:
             if not col_name:
@@ -182,7 +183,9 @@ class PipelineBuilder:
             if any(c.name == col_name for c in columns):
                 self.report.about(obj.name).error(f"duplicate column {col_name!r}", obj.location)
                 continue
-            column_type = checker.type_spec(spec, obj.location, f"column {col_name!r}")
+            column_type = declared_type(
+                spec, obj.location, f"column {col_name!r}", self.report.about(obj.name)
+            )
             columns.append(ir.Column(col_name, column_type))
         if not columns:
             self.report.about(obj.name).error("a table needs at least one column", obj.location)

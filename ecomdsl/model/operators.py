@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ecomdsl.dsl import relation as r
 from ecomdsl.kinds import BinaryOperator, FrameKind, UnaryOperator
 from ecomdsl.model import ir
-from ecomdsl.model.typecheck import IntervalError, ScopeEntry, parse_interval
+from ecomdsl.model.intervals import IntervalError, parse_interval
 from ecomdsl.types import SqlType
 
 if TYPE_CHECKING:
@@ -284,6 +284,3 @@ def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
     p.select = [(n, _col(n, SqlType.BIGINT)) for n, _ in counts] + rates
     p.bare = False
     return p
-
-
-__all__ = ["ScopeEntry", "resolve_funnel", "resolve_zscore"]

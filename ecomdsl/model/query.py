@@ -9,7 +9,6 @@ far becomes a named CTE and the step starts a new block on top of it.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import attrs
 
@@ -19,15 +18,10 @@ from ecomdsl.dsl import relation as r
 from ecomdsl.errors import SourceLocation, did_you_mean
 from ecomdsl.kinds import BinaryOperator, JoinKind, WindowTableFunction, member_or
 from ecomdsl.model import ir
-from ecomdsl.model.typecheck import (
-    Checker,
-    IntervalError,
-    Scope,
-    ScopeEntry,
-    contains_aggregate,
-    free_columns,
-    parse_interval,
-)
+from ecomdsl.model.intervals import IntervalError, parse_interval
+from ecomdsl.model.scope import Scope, ScopeEntry, resolve_column
+from ecomdsl.model.traverse import contains_aggregate, free_columns, qualify
+from ecomdsl.model.typecheck import Checker
 from ecomdsl.types import Category, SqlType
 
 
@@ -293,8 +287,12 @@ class QueryResolver:
         conditions: list[ir.IExpr] = []
         if isinstance(j.on, tuple):
             for name in j.on:
-                left = self.checker.column(d.Column(name, j.left, location=j.location), (le,))
-                right = self.checker.column(d.Column(name, j.right, location=j.location), (re_,))
+                left = resolve_column(
+                    d.Column(name, j.left, location=j.location), (le,), self.report
+                )
+                right = resolve_column(
+                    d.Column(name, j.right, location=j.location), (re_,), self.report
+                )
                 if SqlType.JSONB in (left.type, right.type):
                     self.report.error(
                         f"cannot join on jsonb column {name!r}", j.location, code="RW012"
@@ -486,37 +484,6 @@ def _and(conditions: list[ir.IExpr]) -> ir.IExpr:
     for c in conditions[1:]:
         result = ir.IBinary(BinaryOperator.AND, result, c, SqlType.BOOLEAN)
     return result
-
-
-def qualify(e: ir.IExpr, qualifier: str) -> ir.IExpr:
-    """``e`` with its unqualified columns qualified by ``qualifier``."""
-    if isinstance(e, ir.IColumn):
-        return e if e.qualifier else attrs.evolve(e, qualifier=qualifier)
-    if isinstance(e, ir.IRaw):
-        from sqlglot import exp
-
-        from ecomdsl.dialect import identifier
-
-        node = e.node.copy()
-        for c in node.find_all(exp.Column):
-            if not c.table:
-                c.set("table", identifier(qualifier))
-        return attrs.evolve(e, node=node)
-    changes: dict[str, Any] = {}
-    for field in attrs.fields(type(e)):
-        value = getattr(e, field.name)
-        if isinstance(value, tuple):
-            changes[field.name] = tuple(
-                tuple(qualify(x, qualifier) for x in v)
-                if isinstance(v, tuple)
-                else qualify(v, qualifier)
-                if attrs.has(type(v)) and not isinstance(v, ir.Frame | ir.Interval)
-                else v
-                for v in value
-            )
-        elif attrs.has(type(value)) and not isinstance(value, ir.Frame | ir.Interval):
-            changes[field.name] = qualify(value, qualifier)
-    return attrs.evolve(e, **changes) if changes else e
 
 
 def _same_family(a: SqlType, b: SqlType) -> bool:

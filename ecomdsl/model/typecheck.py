@@ -6,220 +6,26 @@ error (with the type UNKNOWN) so that all problems of a pipeline are reported to
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import re
-from collections.abc import Callable, Sequence
-
-import attrs
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import ParseError
-
-from ecomdsl.dialect import DIALECT, identifier
 from ecomdsl.dsl import expr as d
 from ecomdsl.errors import Diagnostics, SourceLocation, did_you_mean
 from ecomdsl.kinds import BinaryOperator, FrameKind, UnaryOperator
 from ecomdsl.model import ir
-from ecomdsl.types import (
-    INTEGER_WIDTH,
-    Category,
-    SqlType,
-    TypeSpecError,
-    numeric_result,
-    parse_type,
+from ecomdsl.model.functions import (
+    AGGREGATES,
+    FUNCTIONS,
+    aggregate_label,
+    common_type,
+    comparable,
+    declared_type,
+    literal_type,
 )
-
-# ---- scopes ----------------------------------------------------------------------------
-
-
-@attrs.frozen
-class ScopeEntry:
-    """Columns visible in a SELECT block from one source."""
-
-    qualifier: str | None  # SQL qualifier for its columns (None: unqualified)
-    label: str  # how errors name it
-    schema: ir.Schema
-    lineage: frozenset[int]  # ids of the builder relations whose columns it exposes
-    # names this entry answers for when several entries have them (a join's `on` columns)
-    preferred: frozenset[str] = frozenset()
-
-
-Scope = tuple[ScopeEntry, ...]
-
-
-# ---- intervals -------------------------------------------------------------------------
-
-_UNITS = {
-    "second": ("SECOND", 1, 0),
-    "minute": ("MINUTE", 60, 0),
-    "hour": ("HOUR", 3600, 0),
-    "day": ("DAY", 86400, 0),
-    "week": ("WEEK", 604800, 0),
-    "month": ("MONTH", 0, 1),
-    "year": ("YEAR", 0, 12),
-}
-_INTERVAL_RE = re.compile(r"\s*(\d+)\s*([a-zA-Z]+?)s?\s*")
-
-
-class IntervalError(ValueError):
-    pass
-
-
-def parse_interval(text: object) -> ir.Interval:
-    """``"2 minutes"`` -> Interval(2, "MINUTES"); only one positive whole amount and unit."""
-    if not isinstance(text, str):
-        raise IntervalError(f"an interval is text like '5 minutes', not {text!r}")
-    m = _INTERVAL_RE.fullmatch(text)
-    unit = _UNITS.get(m.group(2).lower()) if m else None
-    if m is None or unit is None:
-        raise IntervalError(
-            f"{text!r} is not an interval like '5 minutes' "
-            "(a whole number and one of second, minute, hour, day, week, month, year)"
-        )
-    amount = int(m.group(1))
-    if amount <= 0:
-        raise IntervalError(f"interval {text!r} must be positive")
-    name, seconds, months = unit
-    return ir.Interval(
-        amount, name + ("S" if amount != 1 else ""), amount * seconds, amount * months
-    )
-
-
-# ---- functions -------------------------------------------------------------------------
-
-Rule = Callable[[Sequence[SqlType]], SqlType | str]
-
-
-def _numeric_same(args: Sequence[SqlType]) -> SqlType | str:
-    return args[0] if args[0].is_numeric or args[0] is SqlType.UNKNOWN else "a numeric argument"
-
-
-def _text(result: SqlType) -> Rule:
-    def rule(args: Sequence[SqlType]) -> SqlType | str:
-        ok = all(a.category in (Category.TEXT, Category.UNKNOWN) for a in args)
-        return result if ok else "varchar arguments"
-
-    return rule
-
-
-def _common(args: Sequence[SqlType]) -> SqlType | str:
-    known = [a for a in args if a is not SqlType.UNKNOWN]
-    if not known:
-        return SqlType.UNKNOWN
-    if all(a.is_numeric for a in known):
-        result: SqlType = known[0]
-        for a in known[1:]:
-            result = numeric_result(result, a)
-        return result
-    if all(a.category is known[0].category for a in known):
-        return known[0]
-    return "arguments of one type"
-
-
-def _date_trunc(args: Sequence[SqlType]) -> SqlType | str:
-    if args[0].category not in (Category.TEXT, Category.UNKNOWN):
-        return "a unit ('hour', 'day', ...) and a timestamp"
-    return (
-        args[1]
-        if args[1].category in (Category.TEMPORAL, Category.UNKNOWN)
-        else ("a unit ('hour', 'day', ...) and a timestamp")
-    )
-
-
-# name -> (min args, max args, typing rule)
-FUNCTIONS: dict[str, tuple[int, int, Rule]] = {
-    "ABS": (1, 1, _numeric_same),
-    "COALESCE": (1, 99, _common),
-    "NULLIF": (2, 2, lambda a: a[0]),
-    "GREATEST": (1, 99, _common),
-    "LEAST": (1, 99, _common),
-    "LOWER": (1, 1, _text(SqlType.VARCHAR)),
-    "UPPER": (1, 1, _text(SqlType.VARCHAR)),
-    "LENGTH": (1, 1, _text(SqlType.INT)),
-    "ROUND": (1, 2, _numeric_same),
-    "DATE_TRUNC": (2, 2, _date_trunc),
-}
-
-
-def _sum_type(t: SqlType) -> SqlType | str:
-    if t in (SqlType.SMALLINT, SqlType.INT):
-        return SqlType.BIGINT
-    if t in (SqlType.BIGINT, SqlType.NUMERIC):
-        return SqlType.NUMERIC
-    if t in (SqlType.REAL, SqlType.DOUBLE, SqlType.INTERVAL, SqlType.UNKNOWN):
-        return t
-    return "a numeric or interval argument"
-
-
-def _avg_type(t: SqlType) -> SqlType | str:
-    if t.category in (Category.INTEGER, Category.NUMERIC):
-        return SqlType.NUMERIC
-    if t in (SqlType.REAL, SqlType.DOUBLE, SqlType.INTERVAL, SqlType.UNKNOWN):
-        return SqlType.DOUBLE if t is SqlType.REAL else t
-    return "a numeric or interval argument"
-
-
-def _stddev_type(t: SqlType) -> SqlType | str:
-    if t.category in (Category.INTEGER, Category.NUMERIC):
-        return SqlType.NUMERIC
-    if t.category is Category.FLOAT or t is SqlType.UNKNOWN:
-        return SqlType.DOUBLE if t is not SqlType.UNKNOWN else t
-    return "a numeric argument"
-
-
-def _minmax_type(t: SqlType) -> SqlType | str:
-    if t.category in (Category.JSON, Category.BOOLEAN):
-        return "an orderable argument (not jsonb or boolean)"
-    return t
-
-
-def _bool_type(t: SqlType) -> SqlType | str:
-    return SqlType.BOOLEAN if t in (SqlType.BOOLEAN, SqlType.UNKNOWN) else "a boolean argument"
-
-
-AGGREGATES: dict[str, Callable[[SqlType], SqlType | str]] = {
-    "COUNT": lambda t: SqlType.BIGINT,
-    "SUM": _sum_type,
-    "AVG": _avg_type,
-    "MIN": _minmax_type,
-    "MAX": _minmax_type,
-    "STDDEV_SAMP": _stddev_type,
-    "STDDEV_POP": _stddev_type,
-    "BOOL_OR": _bool_type,
-    "BOOL_AND": _bool_type,
-}
+from ecomdsl.model.intervals import IntervalError, parse_interval
+from ecomdsl.model.raw import check_raw
+from ecomdsl.model.scope import Scope, resolve_column
+from ecomdsl.types import INTEGER_WIDTH, SqlType, numeric_result
 
 _COMPARISONS = {"=", "<>", "<", "<=", ">", ">="}
 _OP_LABEL = {"AND": "&", "OR": "|", "//": "//"}
-
-
-def _literal_type(value: object) -> SqlType:
-    if value is None:
-        return SqlType.UNKNOWN
-    if isinstance(value, bool):
-        return SqlType.BOOLEAN
-    if isinstance(value, int):
-        return SqlType.INT if -(2**31) <= value < 2**31 else SqlType.BIGINT
-    if isinstance(value, float):
-        return SqlType.DOUBLE
-    if isinstance(value, decimal.Decimal):
-        return SqlType.NUMERIC
-    if isinstance(value, dt.datetime):
-        return SqlType.TIMESTAMPTZ if value.tzinfo else SqlType.TIMESTAMP
-    if isinstance(value, dt.date):
-        return SqlType.DATE
-    return SqlType.VARCHAR
-
-
-def comparable(a: SqlType, b: SqlType, *, b_is_string_literal: bool = False) -> bool:
-    if SqlType.UNKNOWN in (a, b):
-        return True
-    if a.is_numeric and b.is_numeric:
-        return True
-    if b_is_string_literal and a.category in (Category.TEMPORAL, Category.INTERVAL):
-        return True  # '2026-01-01 00:00:00' is read as a timestamp literal
-    return a.category is b.category
 
 
 class Checker:
@@ -228,44 +34,6 @@ class Checker:
     def __init__(self, report: Diagnostics) -> None:
         self.report = report  # about the object being checked
         self.windows_allowed = False  # True while checking select() items
-
-    # ---- columns ----
-
-    def column(self, ref: d.Column, scope: Scope) -> ir.IColumn:
-        entries = scope
-        if ref.relation is not None:
-            entries = tuple(e for e in scope if id(ref.relation) in e.lineage)
-            if not entries:
-                owner = getattr(ref.relation, "name", type(ref.relation).__name__)
-                self.report.error(
-                    f"column {ref.name!r} of {owner!r} is not available here "
-                    f"(this query reads {', '.join(repr(e.label) for e in scope)})",
-                    ref.location,
-                )
-                return ir.IColumn(ref.name, None, SqlType.UNKNOWN)
-        found = [(e, c) for e in entries if (c := e.schema.get(ref.name)) is not None]
-        if len(found) > 1:
-            preferred = [(e, c) for e, c in found if ref.name in e.preferred]
-            found = preferred if len(preferred) == 1 else found
-        if len(found) == 1:
-            entry, column = found[0]
-            return ir.IColumn(column.name, entry.qualifier, column.type)
-        if len(found) > 1:
-            sides = ", ".join(f"{e.label}.c.{ref.name}" for e, _ in found)
-            self.report.error(
-                f"column {ref.name!r} is ambiguous: it is in {' and '.join(e.label for e, _ in found)}",
-                ref.location,
-                hint=f"say which one: {sides}",
-            )
-            return ir.IColumn(ref.name, None, SqlType.UNKNOWN)
-        names = [n for e in entries for n in e.schema.names]
-        where = " or ".join(repr(e.label) for e in entries)
-        self.report.error(
-            f"column {ref.name!r} not found in {where}",
-            ref.location,
-            hint=did_you_mean(ref.name, names) or f"available: {', '.join(names)}",
-        )
-        return ir.IColumn(ref.name, None, SqlType.UNKNOWN)
 
     # ---- expressions ----
 
@@ -283,14 +51,14 @@ class Checker:
         return checked
 
     def _visit_Column(self, e: d.Column, scope: Scope, aggs: bool) -> ir.IExpr:
-        return self.column(e, scope)
+        return resolve_column(e, scope, self.report)
 
     def _visit_Literal(self, e: d.Literal, scope: Scope, aggs: bool) -> ir.IExpr:
         if isinstance(e.value, float) and (
             e.value != e.value or e.value in (float("inf"), -float("inf"))
         ):
             self.report.error(f"{e.value!r} cannot be written as a SQL literal", e.location)
-        return ir.ILiteral(e.value, _literal_type(e.value))
+        return ir.ILiteral(e.value, literal_type(e.value))
 
     def _visit_IntervalLiteral(self, e: d.IntervalLiteral, scope: Scope, aggs: bool) -> ir.IExpr:
         try:
@@ -397,7 +165,7 @@ class Checker:
 
     def _visit_Cast(self, e: d.Cast, scope: Scope, aggs: bool) -> ir.IExpr:
         operand = self.expr(e.operand, scope, aggregates=aggs)
-        target = self.type_spec(e.to, e.location, "cast()")
+        target = declared_type(e.to, e.location, "cast()", self.report)
         if operand.type is SqlType.JSONB and target is SqlType.VARCHAR:
             self.report.error(
                 "casting jsonb to varchar keeps the JSON quotes",
@@ -450,7 +218,7 @@ class Checker:
         )
         default = None if e.default is None else self.expr(e.default, scope, aggregates=aggs)
         types = [v.type for _, v in whens] + ([default.type] if default is not None else [])
-        result = _common(types)
+        result = common_type(types)
         if isinstance(result, str):
             self.report.error(
                 f"when() branches have different types: {', '.join(map(str, types))}", e.location
@@ -469,7 +237,7 @@ class Checker:
         flt = None if e.filter_ is None else self.boolean(e.filter_, scope, "filter()")
         if e.distinct and arg is not None and arg.type is SqlType.JSONB:
             self.report.error(
-                f"{_agg_name(e)}() of a jsonb value: jsonb cannot be a DISTINCT key",
+                f"{aggregate_label(e.func, e.distinct)}() of a jsonb value: jsonb cannot be a DISTINCT key",
                 e.location,
                 hint="count a field instead: col(...).json('key')",
                 code="RW012",
@@ -481,7 +249,9 @@ class Checker:
             what = (
                 f"{arg.name!r} is {arg.type}" if isinstance(arg, ir.IColumn) else f"got {arg.type}"
             )
-            self.report.error(f"{_agg_name(e)}() needs {result}; {what}", e.location)
+            self.report.error(
+                f"{aggregate_label(e.func, e.distinct)}() needs {result}; {what}", e.location
+            )
             result = SqlType.UNKNOWN
         return ir.IAgg(e.func, arg, e.distinct, flt, result)
 
@@ -563,131 +333,8 @@ class Checker:
         return None
 
     def _visit_Raw(self, e: d.Raw, scope: Scope, aggs: bool) -> ir.IExpr:
-        return check_raw(self, e, scope)
-
-    # ---- types ----
-
-    def type_spec(self, spec: object, location: SourceLocation, what: str) -> SqlType:
-        try:
-            return parse_type(spec)  # type: ignore[arg-type]
-        except TypeSpecError as err:
-            code = "RW007" if err.rejected else None
-            self.report.error(f"{what}: {err}", location, hint=err.hint, code=code)
-            return SqlType.UNKNOWN
-
-
-def _agg_name(e: d.Aggregate) -> str:
-    name = {"STDDEV_SAMP": "stddev", "SUM": "sum"}.get(e.func, e.func.lower())
-    return "count_distinct" if e.distinct and e.func == "COUNT" else name
+        return check_raw(e, scope, self.report)
 
 
 def _is_string_literal(e: ir.IExpr) -> bool:
     return isinstance(e, ir.ILiteral) and isinstance(e.value, str)
-
-
-def contains_aggregate(e: ir.IExpr) -> bool:
-    if isinstance(e, ir.IAgg):
-        return True
-    if isinstance(e, ir.IRaw):  # refused by check_raw already; do not report it twice
-        return e.node.find(exp.AggFunc) is not None
-    return any(contains_aggregate(c) for c in children(e))
-
-
-def children(e: ir.IExpr) -> tuple[ir.IExpr, ...]:
-    if isinstance(e, ir.IBinary):
-        return (e.left, e.right)
-    if isinstance(e, ir.IUnary | ir.ICast | ir.IJsonText):
-        return (e.operand,)
-    if isinstance(e, ir.IIn):
-        return (e.operand, *e.values)
-    if isinstance(e, ir.IBetween):
-        return (e.operand, e.low, e.high)
-    if isinstance(e, ir.IFunc):
-        return e.args
-    if isinstance(e, ir.ICase):
-        flat = tuple(x for pair in e.whens for x in pair)
-        return flat + ((e.default,) if e.default is not None else ())
-    if isinstance(e, ir.IAgg):
-        return tuple(x for x in (e.arg, e.filter) if x is not None)
-    if isinstance(e, ir.IWindow):
-        head = tuple(x for x in (e.arg, e.order) if x is not None)
-        return head + e.partition + e.extra_args
-    return ()
-
-
-def free_columns(e: ir.IExpr) -> list[ir.IColumn]:
-    """Columns referenced outside any aggregate."""
-    if isinstance(e, ir.IColumn):
-        return [e]
-    if isinstance(e, ir.IAgg):
-        return []
-    return [c for child in children(e) for c in free_columns(child)]
-
-
-# ---- raw() -----------------------------------------------------------------------------
-
-_FORBIDDEN_IN_RAW = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Window)
-
-
-def check_raw(checker: Checker, e: d.Raw, scope: Scope) -> ir.IExpr:
-    """Parse a raw() fragment with the ecomdsl dialect and resolve its columns."""
-    if not isinstance(e.sql, str) or not e.sql.strip():
-        checker.report.error("raw() needs a SQL expression", e.location)
-        return ir.ILiteral(None, SqlType.UNKNOWN)
-    try:
-        trees = sqlglot.parse(e.sql, read=DIALECT)
-    except ParseError as err:
-        first = err.errors[0] if err.errors else {}
-        detail = first.get("description", "cannot parse")
-        near = first.get("highlight")
-        checker.report.error(
-            f"raw({e.sql!r}): {detail}" + (f" near {near!r}" if near else ""), e.location
-        )
-        return ir.ILiteral(None, SqlType.UNKNOWN)
-    if len(trees) != 1 or trees[0] is None:
-        checker.report.error(
-            f"raw({e.sql!r}) must be exactly one SQL expression (no ';')", e.location
-        )
-        return ir.ILiteral(None, SqlType.UNKNOWN)
-    tree = trees[0]
-    bad = tree if isinstance(tree, _FORBIDDEN_IN_RAW) else tree.find(*_FORBIDDEN_IN_RAW)
-    if bad is not None or isinstance(tree, exp.Star):
-        checker.report.error(
-            f"raw({e.sql!r}) must be a scalar expression: no statements, subqueries or OVER",
-            e.location,
-        )
-        return ir.ILiteral(None, SqlType.UNKNOWN)
-    if tree.find(exp.AggFunc) is not None:
-        checker.report.error(
-            f"raw({e.sql!r}): use the aggregate builders, not raw SQL aggregates", e.location
-        )
-    for column in list(tree.find_all(exp.Column)):
-        entries = scope
-        if column.table:
-            entries = tuple(x for x in scope if column.table in (x.qualifier, x.label))
-            if not entries:
-                labels = ", ".join(repr(x.qualifier or x.label) for x in scope)
-                checker.report.error(
-                    f"raw({e.sql!r}): unknown qualifier {column.table!r} (this query reads {labels})",
-                    e.location,
-                )
-                continue
-        # RisingWave folds unquoted identifiers to lower case
-        written = column.this
-        name = written.name if written.args.get("quoted") else written.name.lower()
-        resolved = checker.column(d.Column(name, location=e.location), entries)
-        column.set("this", identifier(resolved.name))
-        column.set("table", identifier(resolved.qualifier) if resolved.qualifier else None)
-    declared = None if e.type is None else checker.type_spec(e.type, e.location, "raw(type=...)")
-    return ir.IRaw(tree, declared or _raw_type(tree))
-
-
-def _raw_type(tree: exp.Expr) -> SqlType:
-    if isinstance(tree, exp.Cast):
-        try:
-            return parse_type(tree.to.sql(DIALECT).lower())
-        except TypeSpecError:
-            return SqlType.UNKNOWN
-    if isinstance(tree, exp.Predicate | exp.Connector | exp.Not | exp.Boolean):
-        return SqlType.BOOLEAN
-    return SqlType.UNKNOWN
