@@ -11,8 +11,18 @@ import datetime as dt
 import decimal
 from collections.abc import Callable, Sequence
 
+import attrs
+
 from ecomdsl.errors import Diagnostics, SourceLocation
-from ecomdsl.types import Category, SqlType, TypeSpecError, numeric_result, parse_type
+from ecomdsl.kinds import BinaryOperator
+from ecomdsl.types import (
+    INTEGER_WIDTH,
+    Category,
+    SqlType,
+    TypeSpecError,
+    numeric_result,
+    parse_type,
+)
 
 # a typing rule: the result type for these argument types, or what the function needs
 Rule = Callable[[Sequence[SqlType]], SqlType | str]
@@ -147,6 +157,66 @@ def comparable(a: SqlType, b: SqlType, *, b_is_string_literal: bool = False) -> 
     if b_is_string_literal and a.category in (Category.TEMPORAL, Category.INTERVAL):
         return True  # '2026-01-01 00:00:00' is read as a timestamp literal
     return a.category is b.category
+
+
+# ---- operators -------------------------------------------------------------------------
+
+
+@attrs.frozen
+class TypeProblem:
+    """Why an operation does not type: the message and, where one helps, a hint."""
+
+    message: str
+    hint: str | None = None
+
+
+def arithmetic_type(op: BinaryOperator, lt: SqlType, rt: SqlType) -> SqlType | TypeProblem:
+    """The type of ``lt op rt`` for an arithmetic operator, as RisingWave types it.
+
+    An UNKNOWN operand was reported already, so the result is just not known either.
+    """
+    if SqlType.UNKNOWN in (lt, rt):
+        return lt if rt is SqlType.UNKNOWN else rt
+    ints = lt in INTEGER_WIDTH and rt in INTEGER_WIDTH
+    if op is BinaryOperator.DIV and ints:
+        return TypeProblem(
+            f"'/' on two integers ({lt} / {rt}) truncates the result",
+            hint="cast one side first, e.g. col('a').cast('double precision') / col('b'), "
+            "or use // for integer division on purpose",
+        )
+    if op in (BinaryOperator.INT_DIV, BinaryOperator.MOD):
+        if not ints:
+            return TypeProblem(f"'{op}' needs two integers, not {lt} and {rt}")
+        return numeric_result(lt, rt)
+    if lt.is_numeric and rt.is_numeric:
+        return numeric_result(lt, rt)
+    shifted = _time_arithmetic(op, lt, rt)
+    return shifted if shifted is not None else TypeProblem(f"cannot apply '{op}' to {lt} and {rt}")
+
+
+_TEMPORAL = (SqlType.TIMESTAMP, SqlType.TIMESTAMPTZ, SqlType.DATE)
+
+
+def _time_arithmetic(op: BinaryOperator, lt: SqlType, rt: SqlType) -> SqlType | None:
+    """Shifting times by intervals, time differences and scaled intervals (None: not typed)."""
+    add_or_sub = op in (BinaryOperator.ADD, BinaryOperator.SUB)
+    if add_or_sub and lt in _TEMPORAL and rt is SqlType.INTERVAL:
+        return SqlType.TIMESTAMP if lt is SqlType.DATE else lt
+    if op is BinaryOperator.ADD and lt is SqlType.INTERVAL and rt in _TEMPORAL:
+        return SqlType.TIMESTAMP if rt is SqlType.DATE else rt
+    if op is BinaryOperator.SUB and lt in _TEMPORAL and rt in _TEMPORAL:
+        return SqlType.INTERVAL
+    if add_or_sub and lt is rt is SqlType.INTERVAL:
+        return SqlType.INTERVAL
+    scale = op is BinaryOperator.MUL or op is BinaryOperator.DIV
+    if scale and lt is SqlType.INTERVAL and rt.is_numeric:
+        return SqlType.INTERVAL
+    if op is BinaryOperator.MUL and rt is SqlType.INTERVAL and lt.is_numeric:
+        return SqlType.INTERVAL
+    return None
+
+
+# ---- names and declared types ----------------------------------------------------------
 
 
 def aggregate_label(func: str, distinct: bool) -> str:

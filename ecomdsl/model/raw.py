@@ -9,7 +9,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError
 
 from ecomdsl.dialect import DIALECT, identifier
-from ecomdsl.dsl import expr as builders
+from ecomdsl.dsl import expr as dsl
 from ecomdsl.errors import Diagnostics
 from ecomdsl.model import ir
 from ecomdsl.model.functions import declared_type
@@ -19,7 +19,7 @@ from ecomdsl.types import SqlType, TypeSpecError, parse_type
 _FORBIDDEN_IN_RAW = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Window)
 
 
-def check_raw(e: builders.Raw, scope: Scope, report: Diagnostics) -> ir.IExpr:
+def check_raw(e: dsl.Raw, scope: Scope, report: Diagnostics) -> ir.IExpr:
     """Parse a raw() fragment with the ecomdsl dialect and resolve its columns."""
     tree = _parse(e, report)
     if tree is None:
@@ -35,7 +35,7 @@ def check_raw(e: builders.Raw, scope: Scope, report: Diagnostics) -> ir.IExpr:
     return ir.IRaw(tree, declared or _raw_type(tree))
 
 
-def _parse(e: builders.Raw, report: Diagnostics) -> exp.Expr | None:
+def _parse(e: dsl.Raw, report: Diagnostics) -> exp.Expr | None:
     """The fragment's one scalar expression, or None after reporting why it is not one."""
     if not isinstance(e.sql, str) or not e.sql.strip():
         report.error("raw() needs a SQL expression", e.location)
@@ -62,7 +62,7 @@ def _parse(e: builders.Raw, report: Diagnostics) -> exp.Expr | None:
     return tree
 
 
-def _resolve_columns(tree: exp.Expr, e: builders.Raw, scope: Scope, report: Diagnostics) -> None:
+def _resolve_columns(tree: exp.Expr, e: dsl.Raw, scope: Scope, report: Diagnostics) -> None:
     """Point each column of ``tree`` at the scope's column (quoted, qualified as resolved)."""
     for column in list(tree.find_all(exp.Column)):
         entries = scope
@@ -78,7 +78,7 @@ def _resolve_columns(tree: exp.Expr, e: builders.Raw, scope: Scope, report: Diag
         # RisingWave folds unquoted identifiers to lower case
         written = column.this
         name = written.name if written.args.get("quoted") else written.name.lower()
-        resolved = resolve_column(builders.Column(name, location=e.location), entries, report)
+        resolved = resolve_column(dsl.Column(name, location=e.location), entries, report)
         column.set("this", identifier(resolved.name))
         column.set("table", identifier(resolved.qualifier) if resolved.qualifier else None)
 

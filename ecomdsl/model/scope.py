@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import attrs
 
-from ecomdsl.dsl import expr as builders
+from ecomdsl.dsl import expr as dsl
 from ecomdsl.errors import Diagnostics, did_you_mean
 from ecomdsl.model import ir
 from ecomdsl.types import SqlType
@@ -25,7 +25,7 @@ class ScopeEntry:
 Scope = tuple[ScopeEntry, ...]
 
 
-def resolve_column(ref: builders.Column, scope: Scope, report: Diagnostics) -> ir.IColumn:
+def resolve_column(ref: dsl.Column, scope: Scope, report: Diagnostics) -> ir.IColumn:
     """The column ``ref`` names in ``scope``; reports a missing or ambiguous name (type UNKNOWN).
 
     A reference made through a relation (``events.c.user_id``) looks only at the entries that

@@ -6,14 +6,18 @@ error (with the type UNKNOWN) so that all problems of a pipeline are reported to
 
 from __future__ import annotations
 
-from ecomdsl.dsl import expr as d
-from ecomdsl.errors import Diagnostics, SourceLocation, did_you_mean
+from typing import assert_never
+
+from ecomdsl.dsl import expr as dsl
+from ecomdsl.errors import Diagnostics, did_you_mean
 from ecomdsl.kinds import BinaryOperator, FrameKind, UnaryOperator
 from ecomdsl.model import ir
 from ecomdsl.model.functions import (
     AGGREGATES,
     FUNCTIONS,
+    TypeProblem,
     aggregate_label,
+    arithmetic_type,
     common_type,
     comparable,
     declared_type,
@@ -22,10 +26,29 @@ from ecomdsl.model.functions import (
 from ecomdsl.model.intervals import IntervalError, parse_interval
 from ecomdsl.model.raw import check_raw
 from ecomdsl.model.scope import Scope, resolve_column
-from ecomdsl.types import INTEGER_WIDTH, SqlType, numeric_result
+from ecomdsl.types import SqlType
 
-_COMPARISONS = {"=", "<>", "<", "<=", ">", ">="}
-_OP_LABEL = {"AND": "&", "OR": "|", "//": "//"}
+# every kind of builder expression (the dsl's `Expr` subclasses); `Checker.expr` handles
+# each, and mypy proves it (`assert_never`)
+ExprNode = (
+    dsl.Column
+    | dsl.Literal
+    | dsl.IntervalLiteral
+    | dsl.BinaryOp
+    | dsl.UnaryOp
+    | dsl.InList
+    | dsl.Between
+    | dsl.Cast
+    | dsl.JsonText
+    | dsl.Func
+    | dsl.Case
+    | dsl.Aggregate
+    | dsl.Now
+    | dsl.ProcTime
+    | dsl.RankFunc
+    | dsl.Over
+    | dsl.Raw
+)
 
 
 class Checker:
@@ -35,108 +58,137 @@ class Checker:
         self.report = report  # about the object being checked
         self.windows_allowed = False  # True while checking select() items
 
-    # ---- expressions ----
-
-    def expr(self, e: d.Expr, scope: Scope, *, aggregates: bool = False) -> ir.IExpr:
-        method = getattr(self, f"_visit_{type(e).__name__}", None)
-        if method is None:  # pragma: no cover - every node kind has a visitor
+    def expr(self, e: dsl.Expr, scope: Scope, *, aggregates: bool = False) -> ir.IExpr:
+        """``e`` typed in ``scope``; ``aggregates`` says whether aggregates may appear."""
+        if not isinstance(e, ExprNode):  # pragma: no cover - every builder is a member
             raise NotImplementedError(f"no checker for {type(e).__name__}")
-        result: ir.IExpr = method(e, scope, aggregates)
-        return result
+        match e:
+            case dsl.Column():
+                return resolve_column(e, scope, self.report)
+            case dsl.Literal():
+                return self._literal(e)
+            case dsl.IntervalLiteral():
+                return self._interval(e)
+            case dsl.BinaryOp():
+                return self._binary(e, scope, aggregates)
+            case dsl.UnaryOp():
+                return self._unary(e, scope, aggregates)
+            case dsl.InList():
+                return self._in_list(e, scope, aggregates)
+            case dsl.Between():
+                return self._between(e, scope, aggregates)
+            case dsl.Cast():
+                return self._cast(e, scope, aggregates)
+            case dsl.JsonText():
+                return self._json_text(e, scope, aggregates)
+            case dsl.Func():
+                return self._function(e, scope, aggregates)
+            case dsl.Case():
+                return self._case(e, scope, aggregates)
+            case dsl.Aggregate():
+                return self._aggregate(e, scope, aggregates)
+            case dsl.Now():
+                return ir.INow(e.location)
+            case dsl.ProcTime():
+                return ir.IProcTime(e.location)
+            case dsl.RankFunc():
+                return self._rank_without_over(e)
+            case dsl.Over():
+                return self._over(e, scope)
+            case dsl.Raw():
+                return check_raw(e, scope, self.report)
+            case _:
+                assert_never(e)
 
-    def boolean(self, e: d.Expr, scope: Scope, what: str, *, aggregates: bool = False) -> ir.IExpr:
+    def boolean(
+        self, e: dsl.Expr, scope: Scope, what: str, *, aggregates: bool = False
+    ) -> ir.IExpr:
         checked = self.expr(e, scope, aggregates=aggregates)
         if checked.type not in (SqlType.BOOLEAN, SqlType.UNKNOWN):
             self.report.error(f"{what} must be a boolean condition, not {checked.type}", e.location)
         return checked
 
-    def _visit_Column(self, e: d.Column, scope: Scope, aggs: bool) -> ir.IExpr:
-        return resolve_column(e, scope, self.report)
-
-    def _visit_Literal(self, e: d.Literal, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _literal(self, e: dsl.Literal) -> ir.IExpr:
         if isinstance(e.value, float) and (
             e.value != e.value or e.value in (float("inf"), -float("inf"))
         ):
             self.report.error(f"{e.value!r} cannot be written as a SQL literal", e.location)
         return ir.ILiteral(e.value, literal_type(e.value))
 
-    def _visit_IntervalLiteral(self, e: d.IntervalLiteral, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _interval(self, e: dsl.IntervalLiteral) -> ir.IExpr:
         try:
             return ir.IInterval(parse_interval(e.text))
         except IntervalError as err:
             self.report.error(str(err), e.location)
             return ir.ILiteral(None, SqlType.INTERVAL)
 
-    def _visit_BinaryOp(self, e: d.BinaryOp, scope: Scope, aggs: bool) -> ir.IExpr:
+    # ---- operators ----
+
+    def _binary(self, e: dsl.BinaryOp, scope: Scope, aggs: bool) -> ir.IExpr:
         left = self.expr(e.left, scope, aggregates=aggs)
         right = self.expr(e.right, scope, aggregates=aggs)
         lt, rt = left.type, right.type
         op = BinaryOperator(e.op)
-        label = _OP_LABEL.get(op, op)
-        if op in ("AND", "OR"):
-            for side, t in ((e.left, lt), (e.right, rt)):
-                if t not in (SqlType.BOOLEAN, SqlType.UNKNOWN):
-                    self.report.error(f"'{label}' needs boolean operands, not {t}", side.location)
-            return ir.IBinary(op, left, right, SqlType.BOOLEAN)
-        if op in _COMPARISONS:
-            if not (
-                comparable(lt, rt, b_is_string_literal=_is_string_literal(right))
-                and comparable(rt, lt, b_is_string_literal=_is_string_literal(left))
+        match op:
+            case BinaryOperator.AND | BinaryOperator.OR:
+                label = "&" if op is BinaryOperator.AND else "|"
+                for side, t in ((e.left, lt), (e.right, rt)):
+                    if t not in (SqlType.BOOLEAN, SqlType.UNKNOWN):
+                        self.report.error(
+                            f"'{label}' needs boolean operands, not {t}", side.location
+                        )
+                return ir.IBinary(op, left, right, SqlType.BOOLEAN)
+            case (
+                BinaryOperator.EQ
+                | BinaryOperator.NE
+                | BinaryOperator.LT
+                | BinaryOperator.LE
+                | BinaryOperator.GT
+                | BinaryOperator.GE
             ):
-                self.report.error(f"cannot compare {lt} with {rt} using '{op}'", e.location)
-            return ir.IBinary(op, left, right, SqlType.BOOLEAN)
-        result = self._arithmetic(op, lt, rt, e.location)
-        return ir.IBinary(op, left, right, result)
+                if not (
+                    comparable(lt, rt, b_is_string_literal=_is_string_literal(right))
+                    and comparable(rt, lt, b_is_string_literal=_is_string_literal(left))
+                ):
+                    self.report.error(f"cannot compare {lt} with {rt} using '{op}'", e.location)
+                return ir.IBinary(op, left, right, SqlType.BOOLEAN)
+            case (
+                BinaryOperator.ADD
+                | BinaryOperator.SUB
+                | BinaryOperator.MUL
+                | BinaryOperator.DIV
+                | BinaryOperator.INT_DIV
+                | BinaryOperator.MOD
+            ):
+                result = arithmetic_type(op, lt, rt)
+                if isinstance(result, TypeProblem):
+                    self.report.error(result.message, e.location, hint=result.hint)
+                    result = SqlType.UNKNOWN
+                return ir.IBinary(op, left, right, result)
+            case _:
+                assert_never(op)
 
-    def _arithmetic(self, op: str, lt: SqlType, rt: SqlType, loc: SourceLocation) -> SqlType:
-        if SqlType.UNKNOWN in (lt, rt):
-            return lt if rt is SqlType.UNKNOWN else rt
-        ints = lt in INTEGER_WIDTH and rt in INTEGER_WIDTH
-        if op == "/" and ints:
-            self.report.error(
-                f"'/' on two integers ({lt} / {rt}) truncates the result",
-                loc,
-                hint="cast one side first, e.g. col('a').cast('double precision') / col('b'), "
-                "or use // for integer division on purpose",
-            )
-            return SqlType.UNKNOWN
-        if op in ("//", "%"):
-            if not ints:
-                self.report.error(f"'{op}' needs two integers, not {lt} and {rt}", loc)
-                return SqlType.UNKNOWN
-            return numeric_result(lt, rt)
-        if lt.is_numeric and rt.is_numeric:
-            return numeric_result(lt, rt)
-        temporal = (SqlType.TIMESTAMP, SqlType.TIMESTAMPTZ, SqlType.DATE)
-        if op in ("+", "-") and lt in temporal and rt is SqlType.INTERVAL:
-            return SqlType.TIMESTAMP if lt is SqlType.DATE else lt
-        if op == "+" and lt is SqlType.INTERVAL and rt in temporal:
-            return SqlType.TIMESTAMP if rt is SqlType.DATE else rt
-        if op == "-" and lt in temporal and rt in temporal:
-            return SqlType.INTERVAL
-        if op in ("+", "-") and lt is rt is SqlType.INTERVAL:
-            return SqlType.INTERVAL
-        if op in ("*", "/") and lt is SqlType.INTERVAL and rt.is_numeric:
-            return SqlType.INTERVAL
-        if op == "*" and rt is SqlType.INTERVAL and lt.is_numeric:
-            return SqlType.INTERVAL
-        self.report.error(f"cannot apply '{op}' to {lt} and {rt}", loc)
-        return SqlType.UNKNOWN
-
-    def _visit_UnaryOp(self, e: d.UnaryOp, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _unary(self, e: dsl.UnaryOp, scope: Scope, aggs: bool) -> ir.IExpr:
         operand = self.expr(e.operand, scope, aggregates=aggs)
         t = operand.type
-        if e.op == "NOT":
-            if t not in (SqlType.BOOLEAN, SqlType.UNKNOWN):
-                self.report.error(f"'~' (NOT) needs a boolean operand, not {t}", e.location)
-            return ir.IUnary(UnaryOperator.NOT, operand, SqlType.BOOLEAN)
-        if e.op == "NEG":
-            if not (t.is_numeric or t in (SqlType.INTERVAL, SqlType.UNKNOWN)):
-                self.report.error(f"cannot negate a {t} value", e.location)
-            return ir.IUnary(UnaryOperator.NEG, operand, t)
-        return ir.IUnary(UnaryOperator(e.op), operand, SqlType.BOOLEAN)
+        op = UnaryOperator(e.op)
+        match op:
+            case UnaryOperator.NOT:
+                if t not in (SqlType.BOOLEAN, SqlType.UNKNOWN):
+                    self.report.error(f"'~' (NOT) needs a boolean operand, not {t}", e.location)
+                return ir.IUnary(op, operand, SqlType.BOOLEAN)
+            case UnaryOperator.NEG:
+                if not (t.is_numeric or t in (SqlType.INTERVAL, SqlType.UNKNOWN)):
+                    self.report.error(f"cannot negate a {t} value", e.location)
+                return ir.IUnary(op, operand, t)
+            case UnaryOperator.IS_NULL | UnaryOperator.IS_NOT_NULL:
+                return ir.IUnary(op, operand, SqlType.BOOLEAN)
+            case _:
+                assert_never(op)
 
-    def _visit_InList(self, e: d.InList, scope: Scope, aggs: bool) -> ir.IExpr:
+    # ---- the other expressions ----
+
+    def _in_list(self, e: dsl.InList, scope: Scope, aggs: bool) -> ir.IExpr:
         operand = self.expr(e.operand, scope, aggregates=aggs)
         values = tuple(self.expr(v, scope, aggregates=aggs) for v in e.values)
         if not values:
@@ -149,7 +201,7 @@ class Checker:
                 break
         return ir.IIn(operand, values)
 
-    def _visit_Between(self, e: d.Between, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _between(self, e: dsl.Between, scope: Scope, aggs: bool) -> ir.IExpr:
         operand = self.expr(e.operand, scope, aggregates=aggs)
         low = self.expr(e.low, scope, aggregates=aggs)
         high = self.expr(e.high, scope, aggregates=aggs)
@@ -163,7 +215,7 @@ class Checker:
                 break
         return ir.IBetween(operand, low, high)
 
-    def _visit_Cast(self, e: d.Cast, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _cast(self, e: dsl.Cast, scope: Scope, aggs: bool) -> ir.IExpr:
         operand = self.expr(e.operand, scope, aggregates=aggs)
         target = declared_type(e.to, e.location, "cast()", self.report)
         if operand.type is SqlType.JSONB and target is SqlType.VARCHAR:
@@ -174,7 +226,7 @@ class Checker:
             )
         return ir.ICast(operand, target)
 
-    def _visit_JsonText(self, e: d.JsonText, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _json_text(self, e: dsl.JsonText, scope: Scope, aggs: bool) -> ir.IExpr:
         operand = self.expr(e.operand, scope, aggregates=aggs)
         if operand.type not in (SqlType.JSONB, SqlType.UNKNOWN):
             self.report.error(
@@ -186,7 +238,7 @@ class Checker:
             )
         return ir.IJsonText(operand, str(e.key))
 
-    def _visit_Func(self, e: d.Func, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _function(self, e: dsl.Func, scope: Scope, aggs: bool) -> ir.IExpr:
         args = tuple(self.expr(a, scope, aggregates=aggs) for a in e.args)
         spec = FUNCTIONS.get(e.name.upper())
         if spec is None:
@@ -208,7 +260,7 @@ class Checker:
             result = SqlType.UNKNOWN
         return ir.IFunc(e.name.upper(), args, result)
 
-    def _visit_Case(self, e: d.Case, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _case(self, e: dsl.Case, scope: Scope, aggs: bool) -> ir.IExpr:
         whens = tuple(
             (
                 self.boolean(c, scope, "a when() condition", aggregates=aggs),
@@ -226,7 +278,7 @@ class Checker:
             result = SqlType.UNKNOWN
         return ir.ICase(whens, default, result)
 
-    def _visit_Aggregate(self, e: d.Aggregate, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _aggregate(self, e: dsl.Aggregate, scope: Scope, aggs: bool) -> ir.IAgg:
         if not aggs:
             self.report.error(
                 f"aggregate {e.func.lower()}() is not allowed here",
@@ -255,13 +307,9 @@ class Checker:
             result = SqlType.UNKNOWN
         return ir.IAgg(e.func, arg, e.distinct, flt, result)
 
-    def _visit_Now(self, e: d.Now, scope: Scope, aggs: bool) -> ir.IExpr:
-        return ir.INow(e.location)
+    # ---- window functions ----
 
-    def _visit_ProcTime(self, e: d.ProcTime, scope: Scope, aggs: bool) -> ir.IExpr:
-        return ir.IProcTime(e.location)
-
-    def _visit_RankFunc(self, e: d.RankFunc, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _rank_without_over(self, e: dsl.RankFunc) -> ir.IExpr:
         self.report.error(
             f"{e.name.lower()}() needs .over(...)",
             e.location,
@@ -269,7 +317,7 @@ class Checker:
         )
         return ir.ILiteral(None, SqlType.UNKNOWN)
 
-    def _visit_Over(self, e: d.Over, scope: Scope, aggs: bool) -> ir.IExpr:
+    def _over(self, e: dsl.Over, scope: Scope) -> ir.IExpr:
         if not self.windows_allowed:
             self.report.error(
                 "a window function is not allowed here",
@@ -287,7 +335,7 @@ class Checker:
         order = self.expr(e.order_by[0], scope) if e.order_by else None
         func = e.func
         extra: tuple[ir.IExpr, ...] = ()
-        if isinstance(func, d.RankFunc):
+        if isinstance(func, dsl.RankFunc):
             args = tuple(self.expr(a, scope) for a in func.args)
             arg = args[0] if args else None
             extra = args[1:]
@@ -296,15 +344,14 @@ class Checker:
             if order is None:
                 self.report.error(f"{name.lower()}() needs over(order_by=...)", e.location)
         else:
-            checked = self._visit_Aggregate(func, scope, True)
-            assert isinstance(checked, ir.IAgg)
+            checked = self._aggregate(func, scope, True)
             if checked.distinct or checked.filter is not None:
                 self.report.error("a window aggregate cannot be DISTINCT or filtered", e.location)
             name, arg, result = checked.func, checked.arg, checked.type
         frame = self._frame(e, order)
         return ir.IWindow(name, arg, partition, order, frame, result, e.location, False, extra)
 
-    def _frame(self, e: d.Over, order: ir.IExpr | None) -> ir.Frame | None:
+    def _frame(self, e: dsl.Over, order: ir.IExpr | None) -> ir.Frame | None:
         if e.rows is not None and e.range is not None:
             self.report.error("over() takes rows= or range=, not both", e.location)
             return None
@@ -331,9 +378,6 @@ class Checker:
                 )
             return ir.Frame(FrameKind.RANGE, bounds[0] if bounds[0] is not None else -1, bounds[1])
         return None
-
-    def _visit_Raw(self, e: d.Raw, scope: Scope, aggs: bool) -> ir.IExpr:
-        return check_raw(e, scope, self.report)
 
 
 def _is_string_literal(e: ir.IExpr) -> bool:
