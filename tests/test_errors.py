@@ -24,7 +24,7 @@ from ecomdsl import (
     sum_,
 )
 from ecomdsl.errors import CompileError
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from tests.helpers import ROOT, errors_of, events, line_of, one_error, products
 
 HERE = __file__
