@@ -159,6 +159,15 @@ def comparable(a: SqlType, b: SqlType, *, b_is_string_literal: bool = False) -> 
     return a.category is b.category
 
 
+def same_family(a: SqlType, b: SqlType) -> bool:
+    """Whether values of ``a`` and ``b`` can meet in one column (a join key, a union)."""
+    if SqlType.UNKNOWN in (a, b):
+        return True
+    if a.is_numeric and b.is_numeric:
+        return True
+    return a.category is b.category and a.category is not Category.UNKNOWN
+
+
 # ---- operators -------------------------------------------------------------------------
 
 
