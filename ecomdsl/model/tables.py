@@ -11,7 +11,7 @@ import re
 
 from ecomdsl.dsl import objects
 from ecomdsl.errors import Diagnostics, did_you_mean
-from ecomdsl.kinds import ConflictAction, KafkaEncode, KafkaFormat, TableKind, member_or
+from ecomdsl.kinds import ConflictAction, E, KafkaEncode, KafkaFormat, TableKind, member_or
 from ecomdsl.model import ir
 from ecomdsl.model.functions import declared_type
 from ecomdsl.model.intervals import IntervalError, parse_interval
@@ -205,26 +205,28 @@ def _kafka(kafka: objects.Kafka, report: Diagnostics) -> ir.KafkaConnector:
         *kafka.options,
     ]
     _check_options(options, kafka, report)
-    fmt = str(kafka.format).upper()
-    if fmt not in list(KafkaFormat):
-        report.error(
-            f"Kafka(format={kafka.format!r}) is not a RisingWave format",
-            kafka.location,
-            hint="one of " + ", ".join(f.lower() for f in KafkaFormat),
-        )
-    encode = str(kafka.encode).upper()
-    if encode not in list(KafkaEncode):
-        report.error(
-            f"Kafka(encode={kafka.encode!r}) is not a RisingWave encoding",
-            kafka.location,
-            hint="one of " + ", ".join(e.lower() for e in KafkaEncode),
-        )
     return ir.KafkaConnector(
         tuple((str(a), str(b)) for a, b in options),
         # after a reported error the connector is only a placeholder: the compile fails
-        member_or(KafkaFormat, fmt, KafkaFormat.PLAIN),
-        member_or(KafkaEncode, encode, KafkaEncode.JSON),
+        _spelled(kafka.format, KafkaFormat.PLAIN, "format", "format", kafka, report),
+        _spelled(kafka.encode, KafkaEncode.JSON, "encode", "encoding", kafka, report),
     )
+
+
+def _spelled(
+    text: object, default: E, option: str, what: str, kafka: objects.Kafka, report: Diagnostics
+) -> E:
+    """The member of ``default``'s vocabulary spelled ``text`` (any case), else ``default``
+    after reporting the spellings there are."""
+    kind = type(default)
+    spelling = str(text).upper()
+    if spelling not in list(kind):
+        report.error(
+            f"Kafka({option}={text!r}) is not a RisingWave {what}",
+            kafka.location,
+            hint="one of " + ", ".join(member.lower() for member in kind),
+        )
+    return member_or(kind, spelling, default)
 
 
 def _check_options(
