@@ -137,7 +137,7 @@ paths = [root / "pipelines"]
 try:  # the internal phases; their signatures may change, the public entry point stays
     import attrs
     from ecomdsl.loader import load_pipelines
-    from ecomdsl.model.build import resolve
+    from ecomdsl.model.resolve import resolve
     from ecomdsl.render import render
 
     t1 = time.perf_counter()

@@ -651,7 +651,7 @@ from ecomdsl.engines import output
 from ecomdsl.engines.runner import Runner
 from ecomdsl.loader import load_pipelines
 from ecomdsl.model import ir
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from ecomdsl.render import render
 mark("import compiler, sqlglot, runner")
 root = Path.cwd()

@@ -12,7 +12,7 @@ from ecomdsl.errors import CompileError, Diagnostic, LoadError
 from ecomdsl.lint.engine import LintResult, lint, load_severities
 from ecomdsl.loader import load_pipelines
 from ecomdsl.model import ir
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from ecomdsl.render import render
 
 

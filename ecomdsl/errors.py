@@ -8,6 +8,7 @@ message and exit code 1; tracebacks appear only with ``--debug``.
 from __future__ import annotations
 
 import contextlib
+import difflib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -43,15 +44,70 @@ class Diagnostic:
     hint: str | None = None
     severity: str = "error"
     code: str | None = None
+    # a second place the problem involves, e.g. ("first declared at", <location>); shown after
+    # the message and, like `location`, made relative to the root only when displayed
+    related: tuple[str, SourceLocation] | None = None
+
+    def text(self, root: Path | None = None) -> str:
+        """The message, followed by the related place if there is one."""
+        if self.related is None:
+            return self.message
+        label, where = self.related
+        return f"{self.message} ({label} {where.display(root)})"
 
     def format(self, root: Path | None = None) -> str:
         where = self.location.display(root) if self.location != UNKNOWN_LOCATION else "<pipeline>"
         label = f"{self.severity}[{self.code}]" if self.code else self.severity
         subject = f"{self.obj}: " if self.obj else ""
-        text = f"{where}: {label}: {subject}{self.message}"
+        text = f"{where}: {label}: {subject}{self.text(root)}"
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
+
+
+@attrs.define
+class Diagnostics:
+    """The sink resolution reports problems into, so that one run reports all of them.
+
+    `about` gives a view that names the pipeline object in each problem; every view appends
+    to the same list, in the order the problems were found.
+    """
+
+    found: list[Diagnostic] = attrs.Factory(list)
+    obj: str | None = None  # the pipeline object the problems of this view are about
+
+    def about(self, obj: str | None) -> Diagnostics:
+        return Diagnostics(self.found, obj)
+
+    def error(
+        self,
+        message: str,
+        location: SourceLocation,
+        *,
+        hint: str | None = None,
+        code: str | None = None,
+        related: tuple[str, SourceLocation] | None = None,
+    ) -> None:
+        self.found.append(Diagnostic(message, location, self.obj, hint, code=code, related=related))
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+
+def did_you_mean(name: str, candidates: Sequence[str], *, loose: bool = True) -> str | None:
+    """A hint naming the candidate closest to ``name``, if one is close enough.
+
+    Close means a similar spelling; with ``loose`` a prefix either way or the same word in
+    another case also counts (names users abbreviate). Type names use spelling only.
+    """
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    if loose and not close and name:
+        close = [c for c in candidates if c.startswith(name) or name.startswith(c)][:1]
+    if loose and not close:
+        lowered = {c.lower(): c for c in candidates}
+        if name.lower() in lowered:
+            close = [lowered[name.lower()]]
+    return f"did you mean {close[0]!r}?" if close else None
 
 
 class EcomdslError(Exception):

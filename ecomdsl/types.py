@@ -6,8 +6,9 @@ Only types RisingWave accepts exist here: `VARCHAR(n)`, `NUMERIC(p,s)`, `CHAR`, 
 
 from __future__ import annotations
 
-import difflib
 import enum
+
+from ecomdsl.errors import did_you_mean
 
 
 class Category(enum.Enum):
@@ -171,9 +172,8 @@ def parse_type(spec: str | SqlType) -> SqlType:
         )
     if text in ALIASES:
         return ALIASES[text]
-    close = difflib.get_close_matches(text, list(ALIASES), n=1)
     raise TypeSpecError(
-        f"unknown type {spec!r}", hint=f"did you mean {close[0]!r}?" if close else None
+        f"unknown type {spec!r}", hint=did_you_mean(text, list(ALIASES), loose=False)
     )
 
 

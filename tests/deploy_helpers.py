@@ -16,7 +16,7 @@ from ecomdsl.deploy.apply import ApplyResult, Session, apply
 from ecomdsl.deploy.plan import Options, Plan
 from ecomdsl.deploy.target import Target
 from ecomdsl.model import ir
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = dt.datetime(2026, 1, 1, 10, 0)

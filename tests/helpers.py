@@ -10,7 +10,7 @@ from ecomdsl import Pipeline, Stream, Table
 from ecomdsl.dsl.objects import PipelineObject
 from ecomdsl.errors import CompileError, Diagnostic
 from ecomdsl.model import ir
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from ecomdsl.render import header, sql_text
 from ecomdsl.sql.emit import Emitter
 

@@ -585,7 +585,7 @@ def test_objects_of_others_on_names_ecomdsl_uses_are_never_dropped(target: Targe
 
 def test_two_pipelines_in_one_schema_never_take_each_others_objects(target: Target) -> None:
     from ecomdsl import MaterializedView, Pipeline, Table, count
-    from ecomdsl.model.build import resolve
+    from ecomdsl.model.resolve import resolve
 
     deploy(target, shop())
     stock = Table("stock", {"sku": "varchar"})
@@ -601,7 +601,7 @@ def test_two_pipelines_in_one_schema_never_take_each_others_objects(target: Targ
 
 def test_a_name_too_long_for_postgresql_is_refused(target: Target) -> None:
     from ecomdsl import MaterializedView, Pipeline, Table, count
-    from ecomdsl.model.build import resolve
+    from ecomdsl.model.resolve import resolve
 
     name = "per_customer_with_a_rather_descriptive_long_name_xyz"  # 52 bytes
     p = resolve(

@@ -68,7 +68,7 @@ from ecomdsl.deploy.state import (
 )
 from ecomdsl.dialect import identifier
 from ecomdsl.model import ir
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from tests.helpers import ROOT
 
 SCHEMA = "public"

@@ -44,7 +44,7 @@ from ecomdsl.engines.duckdb_engine import DuckDBEngine
 from ecomdsl.engines.postgres_engine import PostgresEngine
 from ecomdsl.engines.runner import RunResult, run, upstream_tables
 from ecomdsl.model import ir
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from ecomdsl.testing.api import to_inserts
 from ecomdsl.testing.rows import diff_rows
 from pipelines.ecommerce import pipeline

@@ -26,7 +26,7 @@ def test_postgres(view: str, pipeline_tester: PipelineTester) -> None:
 
 @pytest.mark.parametrize("view", sorted(EXPECTED))
 def test_reference(view: str) -> None:
-    from ecomdsl.model.build import resolve
+    from ecomdsl.model.resolve import resolve
 
     resolved = resolve(pipeline)
     statements = []

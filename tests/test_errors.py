@@ -24,7 +24,7 @@ from ecomdsl import (
     sum_,
 )
 from ecomdsl.errors import CompileError
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from tests.helpers import ROOT, errors_of, events, line_of, one_error, products
 
 HERE = __file__
@@ -125,7 +125,8 @@ def test_duplicate_object_name() -> None:
     b = Table("dup", {"y": "int"})  # L:dup2
     err = one_error(a, b)
     assert err.obj == "dup"
-    assert err.message == f"duplicate object name 'dup' (first declared at {at('L:dup1')})"
+    assert err.message == "duplicate object name 'dup'"
+    assert err.text(ROOT) == f"duplicate object name 'dup' (first declared at {at('L:dup1')})"
     assert err.location.display(ROOT) == at("L:dup2")
 
 

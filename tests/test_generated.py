@@ -13,7 +13,7 @@ import sqlglot
 from sqlglot import exp
 
 from ecomdsl.compiler import compile_paths, diff
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from ecomdsl.render import FILES, render, sql_text
 from ecomdsl.sql.emit import Emitter
 from tests.helpers import ROOT

@@ -27,7 +27,7 @@ from ecomdsl.dsl.objects import PipelineObject
 from ecomdsl.errors import CompileError, Diagnostic
 from ecomdsl.lint import RULES, lint
 from ecomdsl.lint.engine import ConfigError, Issue, load_severities
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from tests.helpers import ROOT, events, line_of, products
 
 HERE = __file__

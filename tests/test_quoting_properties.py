@@ -11,7 +11,7 @@ from sqlglot import exp
 
 from ecomdsl import MaterializedView, Pipeline, Table, col
 from ecomdsl.dialect import RESERVED_KEYWORDS
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from ecomdsl.render import render
 from tests.helpers import ROOT
 

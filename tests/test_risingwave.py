@@ -21,7 +21,7 @@ import sqlglot
 from ecomdsl import MaterializedView, Pipeline, Tumble, count
 from ecomdsl.engines.duckdb_engine import DuckDBEngine
 from ecomdsl.engines.runner import run
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from ecomdsl.render import sql_text
 from ecomdsl.sql.emit import Emitter
 from ecomdsl.testing.rows import diff_rows

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ecomdsl.model import ir
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 from pipelines.ecommerce import pipeline
 
 BIG, NUM, DBL, TS, VC = "bigint", "numeric", "double precision", "timestamp", "varchar"

@@ -192,8 +192,8 @@ def explain(
     """Explain one object: its inputs, append-only or not, watermark columns, emit mode,
     what bounds its state, and which rules fire on it."""
     from ecomdsl.compiler import lint_paths
+    from ecomdsl.errors import did_you_mean
     from ecomdsl.lint import report
-    from ecomdsl.model.typecheck import did_you_mean
 
     root = _root()
     try:

@@ -168,7 +168,7 @@ def run(
     known = {d.name for d in pipeline.objects}
     for name in names:
         if name not in known:
-            from ecomdsl.model.typecheck import did_you_mean
+            from ecomdsl.errors import did_you_mean
 
             hint = did_you_mean(name, sorted(known))
             raise EcomdslError(

@@ -436,7 +436,7 @@ def _first_block(r: ir.Block | ir.SetOp) -> ir.Block:
 
 
 def _walk(e: ir.IExpr) -> list[ir.IExpr]:
-    from ecomdsl.model.typecheck import children
+    from ecomdsl.model.traverse import children
 
     return [e, *(n for child in children(e) for n in _walk(child))]
 
@@ -531,7 +531,7 @@ def _top_n_filtered(where: ir.IExpr | None) -> set[str]:
 
 
 def _columns(e: ir.IExpr) -> list[ir.IColumn]:
-    from ecomdsl.model.typecheck import children
+    from ecomdsl.model.traverse import children
 
     if isinstance(e, ir.IColumn):
         return [e]
@@ -539,7 +539,7 @@ def _columns(e: ir.IExpr) -> list[ir.IColumn]:
 
 
 def _aggregates(e: ir.IExpr) -> list[ir.IAgg]:
-    from ecomdsl.model.typecheck import children
+    from ecomdsl.model.traverse import children
 
     if isinstance(e, ir.IAgg):
         return [e]

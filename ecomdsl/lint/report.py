@@ -40,7 +40,7 @@ def _entry(d: Diagnostic, root: Path) -> dict[str, object]:
         "object": d.obj,
         "file": file,
         "line": int(line) if line.isdigit() else None,
-        "message": d.message,
+        "message": d.text(root),
         "hint": d.hint,
         "title": RULES[d.code].title if d.code in RULES else None,
     }
@@ -82,7 +82,7 @@ def github(results: list[LintResult], root: Path) -> str:
 def _annotation(d: Diagnostic, root: Path) -> str:
     file, _, line = d.location.display(root).rpartition(":")
     title = f"{d.code} {RULES[d.code].title}" if d.code in RULES else (d.code or "ecomdsl")
-    message = f"{d.obj}: {d.message}" + (f" (fix: {d.hint})" if d.hint else "")
+    message = f"{d.obj}: {d.text(root)}" + (f" (fix: {d.hint})" if d.hint else "")
     props = f"file={_escape(file, prop=True)},line={line},title={_escape(title, prop=True)}"
     return f"::{d.severity} {props}::{_escape(message)}"
 

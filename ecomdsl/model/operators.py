@@ -1,21 +1,26 @@
-"""Planning of the domain operators `ZScore` and `Funnel` into plain SELECT blocks."""
+"""The domain operators `ZScore` and `Funnel`, resolved into plain SELECT blocks.
+
+Each is a short chain of blocks over its input, every block a CTE read by the next: ZScore
+computes a baseline over a window frame, then the score, then the flag; Funnel folds each
+session into one row of stage flags, counts sessions per stage, then takes the rates.
+"""
 
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from ecomdsl.dsl import relation as r
+from ecomdsl.dsl import relation
 from ecomdsl.kinds import BinaryOperator, FrameKind, UnaryOperator
 from ecomdsl.model import ir
-from ecomdsl.model.typecheck import IntervalError, ScopeEntry, parse_interval
+from ecomdsl.model.intervals import IntervalError, parse_interval
+from ecomdsl.model.scope import Scope
+from ecomdsl.model.select import OpenSelect, StepResolver, require_column
 from ecomdsl.types import SqlType
-
-if TYPE_CHECKING:
-    from ecomdsl.model.query import Partial, QueryResolver
 
 DOUBLE = SqlType.DOUBLE
 BOOL = SqlType.BOOLEAN
+BIGINT = SqlType.BIGINT
 
 
 def _col(name: str, type_: SqlType) -> ir.IColumn:
@@ -30,36 +35,58 @@ def _lit(value: object, type_: SqlType) -> ir.ILiteral:
     return ir.ILiteral(value, type_)
 
 
+def _input(
+    resolver: StepResolver, rel: relation.ZScore | relation.Funnel, base: str
+) -> tuple[OpenSelect, ir.Schema]:
+    """The operator's input as an open block over one source, and its columns."""
+    p = resolver.resolve(rel.input)
+    if p.shaped or len(p.scope) != 1:
+        p = resolver.wrap(p, base)
+    return p, p.output()
+
+
+def _extend(p: OpenSelect, columns: Sequence[tuple[str, ir.IExpr]]) -> None:
+    """Select every column ``p`` has, followed by ``columns``."""
+    passthrough = [(c.name, _col(c.name, c.type)) for c in p.output().columns]
+    p.select = [*passthrough, *columns]
+    p.bare = False
+
+
 def _check_names(
-    resolver: QueryResolver, rel: r.Relation, existing: tuple[str, ...], names: dict[str, str]
+    resolver: StepResolver, rel: relation.Relation, existing: tuple[str, ...], names: dict[str, str]
 ) -> None:
+    """The operator's output names (option -> name) are non-empty, new and distinct."""
     seen: dict[str, str] = {}
     for option, name in names.items():
         if not isinstance(name, str) or not name:
-            resolver.error(
+            resolver.report.error(
                 f"{type(rel).__name__}({option}=...) must be a non-empty name", rel.location
             )
         elif name in existing:
-            resolver.error(
+            resolver.report.error(
                 f"{type(rel).__name__}({option}={name!r}) clashes with an input column",
                 rel.location,
                 hint=f"choose another name with {option}=...",
             )
         elif name in seen:
-            resolver.error(
+            resolver.report.error(
                 f"{type(rel).__name__}: {option} and {seen[name]} are both {name!r}", rel.location
             )
         seen[name] = option
 
 
-def _frame(resolver: QueryResolver, z: r.ZScore, order_type: SqlType) -> ir.Frame | None:
+def _frame(resolver: StepResolver, z: relation.ZScore, order_type: SqlType) -> ir.Frame | None:
+    """The baseline window: the ``lookback`` rows or interval before each row, up to
+    ``exclude_recent`` before it (both row counts, or both intervals on a time order)."""
     start, end = z.lookback, z.exclude_recent
     if isinstance(start, bool) or isinstance(end, bool):
-        resolver.error("ZScore(lookback/exclude_recent) take intervals or row counts", z.location)
+        resolver.report.error(
+            "ZScore(lookback/exclude_recent) take intervals or row counts", z.location
+        )
         return None
     if isinstance(start, int) and (end is None or isinstance(end, int)):
         if start <= 0 or (end is not None and not 0 <= end <= start):
-            resolver.error(
+            resolver.report.error(
                 f"ZScore: need lookback > 0 and 0 <= exclude_recent <= lookback, got {start}, {end}",
                 z.location,
             )
@@ -70,58 +97,93 @@ def _frame(resolver: QueryResolver, z: r.ZScore, order_type: SqlType) -> ir.Fram
             lo = parse_interval(start)
             hi = parse_interval(end) if end is not None else None
         except IntervalError as err:
-            resolver.error(f"ZScore(lookback/exclude_recent): {err}", z.location)
+            resolver.report.error(f"ZScore(lookback/exclude_recent): {err}", z.location)
             return None
         if not (order_type.is_time or order_type is SqlType.UNKNOWN):
-            resolver.error(
+            resolver.report.error(
                 f"ZScore(order_by={z.order_by!r}) must be a time column for an interval "
                 f"lookback; it is {order_type}",
                 z.location,
                 hint="use integer lookback/exclude_recent for a ROWS frame",
             )
         if hi is not None and (hi.months or lo.months or hi.seconds >= lo.seconds):
-            resolver.error(
+            resolver.report.error(
                 f"ZScore: exclude_recent {end!r} must be shorter than lookback {start!r}",
                 z.location,
             )
         return ir.Frame(FrameKind.RANGE, lo, hi)
-    resolver.error(
+    resolver.report.error(
         "ZScore(lookback, exclude_recent) must both be intervals ('24 hours') or both row counts",
         z.location,
     )
     return None
 
 
-def resolve_zscore(resolver: QueryResolver, z: r.ZScore) -> Partial:
-    p = resolver.resolve(z.input)
-    if p.select is not None or p.aggregated or len(p.scope) != 1:
-        p = resolver.wrap(p, "zscore_input")
-    schema = p.output()
-    value = resolver._require(schema, z.value, "value", z)
-    order = resolver._require(schema, z.order_by, "order_by", z)
+# ---- ZScore ----------------------------------------------------------------------------
+
+
+def resolve_zscore(resolver: StepResolver, z: relation.ZScore) -> OpenSelect:
+    p, schema = _input(resolver, z, "zscore_input")
+    value, order, partition = _zscore_columns(resolver, z, schema)
+    _check_zscore_options(resolver, z, schema)
+    frame = _frame(resolver, z, order.type if order else SqlType.UNKNOWN)
+    if value is None or order is None or frame is None:
+        return p  # errors reported; keep the input's shape
+    value_col = _double(_col(value.name, value.type))
+    order_col = _col(order.name, order.type)
+
+    def window(func: str, arg: ir.IExpr | None, type_: SqlType) -> ir.IWindow:
+        return ir.IWindow(
+            func, arg, tuple(partition), order_col, frame, type_, z.location, not partition
+        )
+
+    baseline = [
+        (z.count_as, window("COUNT", None, BIGINT)),
+        (z.mean_as, window("AVG", value_col, DOUBLE)),
+        (z.stddev_as, window("STDDEV_SAMP", value_col, DOUBLE)),
+    ]
+    _extend(p, baseline)
+    p = resolver.wrap(p, "zscore_baseline")
+    _extend(p, [(z.z_as, _score(z, value_col))])
+    p = resolver.wrap(p, "zscore_scored")
+    _extend(p, [(z.flag_as, _flag(z))])
+    return p
+
+
+def _zscore_columns(
+    resolver: StepResolver, z: relation.ZScore, schema: ir.Schema
+) -> tuple[ir.Column | None, ir.Column | None, list[ir.IExpr]]:
+    """The value and order columns, and the partition (missing ones reported)."""
+    value = require_column(schema, z.value, "value", z, resolver.report)
+    order = require_column(schema, z.order_by, "order_by", z, resolver.report)
     if value is not None and not (value.type.is_numeric or value.type is SqlType.UNKNOWN):
-        resolver.error(f"ZScore(value={z.value!r}) must be numeric; it is {value.type}", z.location)
+        resolver.report.error(
+            f"ZScore(value={z.value!r}) must be numeric; it is {value.type}", z.location
+        )
     partition: list[ir.IExpr] = []
     for name in z.partition_by:
-        column = resolver._require(schema, name, "partition_by", z)
+        column = require_column(schema, name, "partition_by", z, resolver.report)
         if column is not None:
             if column.type is SqlType.JSONB:
-                resolver.error(
+                resolver.report.error(
                     f"ZScore cannot partition by jsonb column {name!r}", z.location, code="RW012"
                 )
             partition.append(_col(column.name, column.type))
+    return value, order, partition
+
+
+def _check_zscore_options(resolver: StepResolver, z: relation.ZScore, schema: ir.Schema) -> None:
     if not isinstance(z.min_periods, int) or isinstance(z.min_periods, bool) or z.min_periods < 2:
-        resolver.error(
+        resolver.report.error(
             f"ZScore(min_periods={z.min_periods!r}) must be an integer >= 2 "
             "(a sample standard deviation needs two rows)",
             z.location,
         )
-    if (
-        not isinstance(z.threshold, int | float)
-        or isinstance(z.threshold, bool)
-        or z.threshold <= 0
-    ):
-        resolver.error(f"ZScore(threshold={z.threshold!r}) must be a positive number", z.location)
+    threshold = z.threshold
+    if not isinstance(threshold, int | float) or isinstance(threshold, bool) or threshold <= 0:
+        resolver.report.error(
+            f"ZScore(threshold={z.threshold!r}) must be a positive number", z.location
+        )
     names = {
         "count_as": z.count_as,
         "mean_as": z.mean_as,
@@ -130,116 +192,45 @@ def resolve_zscore(resolver: QueryResolver, z: r.ZScore) -> Partial:
         "flag_as": z.flag_as,
     }
     _check_names(resolver, z, schema.names, names)
-    frame = _frame(resolver, z, order.type if order else SqlType.UNKNOWN)
-    if value is None or order is None or frame is None:
-        return p  # errors reported; keep the input's shape
 
-    value_col = _col(value.name, value.type)
-    order_col = _col(order.name, order.type)
 
-    def window(func: str, arg: ir.IExpr | None, type_: SqlType) -> ir.IWindow:
-        return ir.IWindow(
-            func, arg, tuple(partition), order_col, frame, type_, z.location, not partition
-        )
-
-    passthrough = [(c.name, _col(c.name, c.type)) for c in schema.columns]
-    p.select = [
-        *passthrough,
-        (z.count_as, window("COUNT", None, SqlType.BIGINT)),
-        (z.mean_as, window("AVG", _double(value_col), DOUBLE)),
-        (z.stddev_as, window("STDDEV_SAMP", _double(value_col), DOUBLE)),
-    ]
-    p.bare = False
-    p = resolver.wrap(p, "zscore_baseline")
-
+def _score(z: relation.ZScore, value: ir.IExpr) -> ir.IExpr:
+    """``(value - mean) / stddev`` once the baseline has enough rows and any spread."""
     count, mean, stddev = (
-        _col(z.count_as, SqlType.BIGINT),
+        _col(z.count_as, BIGINT),
         _col(z.mean_as, DOUBLE),
         _col(z.stddev_as, DOUBLE),
     )
     enough = ir.IBinary(BinaryOperator.GE, count, _lit(int(z.min_periods), SqlType.INT), BOOL)
     spread = ir.IBinary(BinaryOperator.GT, stddev, _lit(0, SqlType.INT), BOOL)
-    score = ir.IBinary(
-        BinaryOperator.DIV,
-        ir.IBinary(BinaryOperator.SUB, _double(value_col), mean, DOUBLE),
-        stddev,
-        DOUBLE,
-    )
-    z_expr = ir.ICase(
-        ((ir.IBinary(BinaryOperator.AND, enough, spread, BOOL), score),), None, DOUBLE
-    )
-    base = p.output()
-    p.select = [*((c.name, _col(c.name, c.type)) for c in base.columns), (z.z_as, z_expr)]
-    p.bare = False
-    p = resolver.wrap(p, "zscore_scored")
+    deviation = ir.IBinary(BinaryOperator.SUB, value, mean, DOUBLE)
+    score = ir.IBinary(BinaryOperator.DIV, deviation, stddev, DOUBLE)
+    return ir.ICase(((ir.IBinary(BinaryOperator.AND, enough, spread, BOOL), score),), None, DOUBLE)
 
+
+def _flag(z: relation.ZScore) -> ir.IExpr:
+    """``z IS NOT NULL AND ABS(z) > threshold``."""
     z_col = _col(z.z_as, DOUBLE)
-    flag = ir.IBinary(
-        BinaryOperator.AND,
-        ir.IUnary(UnaryOperator.IS_NOT_NULL, z_col, BOOL),
-        ir.IBinary(
-            BinaryOperator.GT,
-            ir.IFunc("ABS", (z_col,), DOUBLE),
-            _lit(float(z.threshold), DOUBLE),
-            BOOL,
-        ),
-        BOOL,
+    known = ir.IUnary(UnaryOperator.IS_NOT_NULL, z_col, BOOL)
+    far = ir.IBinary(
+        BinaryOperator.GT, ir.IFunc("ABS", (z_col,), DOUBLE), _lit(float(z.threshold), DOUBLE), BOOL
     )
-    scored = p.output()
-    p.select = [*((c.name, _col(c.name, c.type)) for c in scored.columns), (z.flag_as, flag)]
-    p.bare = False
-    return p
+    return ir.IBinary(BinaryOperator.AND, known, far, BOOL)
 
 
-def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
-    p = resolver.resolve(f.input)
-    if p.select is not None or p.aggregated or len(p.scope) != 1:
-        p = resolver.wrap(p, "funnel_input")
-    schema = p.output()
-    session = resolver._require(schema, f.session, "session", f)
-    step = resolver._require(schema, f.step, "step", f) if f.step is not None else None
-    if session is not None and session.type is SqlType.JSONB:
-        resolver.error(
-            f"Funnel(session={f.session!r}) cannot be a jsonb column", f.location, code="RW012"
-        )
-    if len(f.stages) < 2:
-        resolver.error("Funnel needs at least two stages", f.location)
-    stage_names = [s.name for s in f.stages]
-    dupes = sorted({n for n in stage_names if stage_names.count(n) > 1})
-    if dupes:
-        resolver.error(f"Funnel: duplicate stage {dupes[0]!r}", f.location)
-    flags: list[tuple[str, ir.IExpr]] = []
-    for stage in f.stages:
-        if stage.when is not None:
-            cond = resolver.checker.boolean(stage.when, p.scope, f"Stage({stage.name!r}).when")
-        elif step is None:
-            resolver.error(
-                f"Funnel stage {stage.name!r} has no when= condition and the funnel has no step column",
-                stage.location,
-                hint="pass step='event_type' to Funnel, or Stage(name, when=...)",
-            )
-            continue
-        else:
-            if step.type not in (SqlType.VARCHAR, SqlType.UNKNOWN):
-                resolver.error(
-                    f"Funnel(step={f.step!r}) must be a varchar column to match stage names; "
-                    f"it is {step.type}",
-                    f.location,
-                )
-            cond = ir.IBinary(
-                BinaryOperator.EQ,
-                _col(step.name, step.type),
-                _lit(stage.name, SqlType.VARCHAR),
-                BOOL,
-            )
-        flags.append((f"has_{stage.name}", ir.IAgg("BOOL_OR", cond, False, None, BOOL)))
-    counts_names = {"total_as": f.total_as, "overall_as": f.overall_as}
-    for stage in f.stages:
-        counts_names[f"{stage.name} count"] = f"{stage.name}_count"
+# ---- Funnel ----------------------------------------------------------------------------
+
+
+def resolve_funnel(resolver: StepResolver, f: relation.Funnel) -> OpenSelect:
+    p, schema = _input(resolver, f, "funnel_input")
+    session = require_column(schema, f.session, "session", f, resolver.report)
+    step = (
+        require_column(schema, f.step, "step", f, resolver.report) if f.step is not None else None
+    )
+    _check_stages(resolver, f, session)
+    flags = _stage_flags(resolver, f, p.scope, step)
     labels = [s.label or s.name for s in f.stages]
-    for a, b in itertools.pairwise(labels):
-        counts_names[f"{a}->{b} rate"] = f"{a}_to_{b}_rate"
-    _check_names(resolver, f, (), counts_names)
+    _check_names(resolver, f, (), _output_names(f, labels))
     if session is None or len(flags) != len(f.stages) or len(f.stages) < 2:
         return p
 
@@ -251,22 +242,78 @@ def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
     p.bare = False
     p = resolver.wrap(p, "funnel_sessions")
 
-    counts: list[tuple[str, ir.IExpr]] = [
-        (f.total_as, ir.IAgg("COUNT", None, False, None, SqlType.BIGINT))
-    ]
+    counts: list[tuple[str, ir.IExpr]] = [(f.total_as, ir.IAgg("COUNT", None, False, None, BIGINT))]
     for stage, (flag_name, _) in zip(f.stages, flags, strict=True):
         only = _col(flag_name, BOOL)
-        counts.append((f"{stage.name}_count", ir.IAgg("COUNT", None, False, only, SqlType.BIGINT)))
+        counts.append((f"{stage.name}_count", ir.IAgg("COUNT", None, False, only, BIGINT)))
     p.select = counts
     p.aggregated = True
     p.bare = False
     p = resolver.wrap(p, "funnel_counts")
 
-    def rate(numerator: str, denominator: str) -> ir.IExpr:
-        num = ir.ICast(_col(numerator, SqlType.BIGINT), DOUBLE)
-        den = ir.IFunc(
-            "NULLIF", (_col(denominator, SqlType.BIGINT), _lit(0, SqlType.INT)), SqlType.BIGINT
+    p.select = [(n, _col(n, BIGINT)) for n, _ in counts] + _rates(f, labels)
+    p.bare = False
+    return p
+
+
+def _check_stages(resolver: StepResolver, f: relation.Funnel, session: ir.Column | None) -> None:
+    if session is not None and session.type is SqlType.JSONB:
+        resolver.report.error(
+            f"Funnel(session={f.session!r}) cannot be a jsonb column", f.location, code="RW012"
         )
+    if len(f.stages) < 2:
+        resolver.report.error("Funnel needs at least two stages", f.location)
+    stage_names = [s.name for s in f.stages]
+    dupes = sorted({n for n in stage_names if stage_names.count(n) > 1})
+    if dupes:
+        resolver.report.error(f"Funnel: duplicate stage {dupes[0]!r}", f.location)
+
+
+def _stage_flags(
+    resolver: StepResolver, f: relation.Funnel, scope: Scope, step: ir.Column | None
+) -> list[tuple[str, ir.IExpr]]:
+    """``has_<stage>``: whether a session reached the stage (its ``when=``, else the step
+    column equal to the stage name); a stage with neither is reported and left out."""
+    flags: list[tuple[str, ir.IExpr]] = []
+    for stage in f.stages:
+        if stage.when is not None:
+            cond = resolver.checker.boolean(stage.when, scope, f"Stage({stage.name!r}).when")
+        elif step is None:
+            resolver.report.error(
+                f"Funnel stage {stage.name!r} has no when= condition and the funnel has no step column",
+                stage.location,
+                hint="pass step='event_type' to Funnel, or Stage(name, when=...)",
+            )
+            continue
+        else:
+            if step.type not in (SqlType.VARCHAR, SqlType.UNKNOWN):
+                resolver.report.error(
+                    f"Funnel(step={f.step!r}) must be a varchar column to match stage names; "
+                    f"it is {step.type}",
+                    f.location,
+                )
+            stage_name = _lit(stage.name, SqlType.VARCHAR)
+            cond = ir.IBinary(BinaryOperator.EQ, _col(step.name, step.type), stage_name, BOOL)
+        flags.append((f"has_{stage.name}", ir.IAgg("BOOL_OR", cond, False, None, BOOL)))
+    return flags
+
+
+def _output_names(f: relation.Funnel, labels: list[str]) -> dict[str, str]:
+    """The funnel's output columns, by what makes them (for the name checks)."""
+    names = {"total_as": f.total_as, "overall_as": f.overall_as}
+    for stage in f.stages:
+        names[f"{stage.name} count"] = f"{stage.name}_count"
+    for a, b in itertools.pairwise(labels):
+        names[f"{a}->{b} rate"] = f"{a}_to_{b}_rate"
+    return names
+
+
+def _rates(f: relation.Funnel, labels: list[str]) -> list[tuple[str, ir.IExpr]]:
+    """Each stage's sessions over the previous stage's, and the last over the first."""
+
+    def rate(numerator: str, denominator: str) -> ir.IExpr:
+        num = ir.ICast(_col(numerator, BIGINT), DOUBLE)
+        den = ir.IFunc("NULLIF", (_col(denominator, BIGINT), _lit(0, SqlType.INT)), BIGINT)
         return ir.IBinary(BinaryOperator.DIV, num, den, DOUBLE)
 
     count_names = [f"{s.name}_count" for s in f.stages]
@@ -275,9 +322,4 @@ def resolve_funnel(resolver: QueryResolver, f: r.Funnel) -> Partial:
         for a, b, na, nb in zip(labels, labels[1:], count_names, count_names[1:], strict=False)
     ]
     rates.append((f.overall_as, rate(count_names[-1], count_names[0])))
-    p.select = [(n, _col(n, SqlType.BIGINT)) for n, _ in counts] + rates
-    p.bare = False
-    return p
-
-
-__all__ = ["ScopeEntry", "resolve_funnel", "resolve_zscore"]
+    return rates

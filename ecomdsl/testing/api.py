@@ -30,9 +30,10 @@ from typing import Any, Literal
 
 from ecomdsl.dsl.objects import Pipeline
 from ecomdsl.engines.runner import run
-from ecomdsl.errors import CompileError, EcomdslError
+from ecomdsl.errors import CompileError, Diagnostics, EcomdslError
 from ecomdsl.model import ir
-from ecomdsl.model.build import PipelineBuilder, resolve
+from ecomdsl.model.resolve import resolve
+from ecomdsl.model.testdata import table_rows
 from ecomdsl.testing.rows import diff_rows
 from ecomdsl.types import Category, SqlType
 
@@ -78,12 +79,12 @@ def statements_of(given: Given) -> list[tuple[str, list[dict[str, Any]]]]:
 def to_inserts(pipeline: ir.ResolvedPipeline, given: Given) -> list[ir.Insert]:
     """Check ``given`` against the input tables and turn it into INSERT statements."""
     tables = {d.name: d for d in pipeline.objects if isinstance(d, ir.TableDef)}
-    builder = PipelineBuilder(Pipeline(pipeline.name, objects=()))
+    report = Diagnostics()
     inserts: list[ir.Insert] = []
     for table, rows in statements_of(given):
         target = tables.get(table)
         if target is None:
-            from ecomdsl.model.typecheck import did_you_mean
+            from ecomdsl.errors import did_you_mean
 
             hint = did_you_mean(table, sorted(tables))
             raise EcomdslError(
@@ -97,11 +98,11 @@ def to_inserts(pipeline: ir.ResolvedPipeline, given: Given) -> list[ir.Insert]:
             {c: _coerce(row.get(c), t) for c, t in types.items()} | _extra(row, types)
             for row in rows
         ]
-        insert = builder.rows(target, full, pipeline.location, "given rows")
+        insert = table_rows(target, full, pipeline.location, "given rows", report)
         if insert is not None:
             inserts.append(insert)
-    if builder.diagnostics:
-        raise CompileError(builder.diagnostics)
+    if report:
+        raise CompileError(report.found)
     return inserts
 
 

@@ -42,7 +42,7 @@ from ecomdsl import (
     when,
 )
 from ecomdsl.dsl.expr import Aggregate, BinaryOp, Over, UnaryOp
-from ecomdsl.model.build import resolve
+from ecomdsl.model.resolve import resolve
 
 
 def shop() -> Pipeline:
