@@ -6,8 +6,6 @@ import attrs
 
 from ecomdsl import MaterializedView, View, col, count
 from ecomdsl.errors import SourceLocation
-from ecomdsl.graph import build as build_graph
-from ecomdsl.graph import levels
 from ecomdsl.model import ir
 from ecomdsl.sql.statements import Stage, creation_order, drop_order, statements
 from tests.helpers import build, events, products
@@ -63,8 +61,3 @@ def test_fingerprint_changes_with_the_query_only_for_that_object() -> None:
     assert changed == ["per_user"]  # downstream names follow through physical names, not here
     assert len(set(before.values())) == len(before)
     assert all(len(f) == 64 for f in before.values())
-
-
-def test_levels() -> None:
-    graph = build_graph(["a", "b", "c", "d"], [("a", "c"), ("b", "c"), ("c", "d"), ("a", "d")])
-    assert levels(graph) == [["a", "b"], ["c"], ["d"]]
