@@ -48,7 +48,7 @@ from ecomdsl.model.build import resolve
 from ecomdsl.testing.api import to_inserts
 from ecomdsl.testing.rows import diff_rows
 from pipelines.ecommerce import pipeline
-from tests.reference.views import ALL_VIEWS, kept_events
+from tests.reference.views import ALL_VIEWS, EVENT_TYPES, kept_events
 
 pytestmark = pytest.mark.postgres
 
@@ -90,14 +90,6 @@ WITHIN_STATEMENT_LATE = 89  # seconds: "lateness inside one INSERT statement is 
 KEPT_LATE = 120  # seconds: a later statement's rows up to exactly M - 2 minutes are kept
 FAR_LATE = 3600  # seconds: far-late rows are at least an hour behind, and dropped
 
-EVENT_TYPES = (
-    "pageview",
-    "product_view",
-    "add_to_cart",
-    "remove_from_cart",
-    "checkout",
-    "purchase",
-)
 EVENT_WEIGHTS = ("pageview", "product_view", *EVENT_TYPES)  # views twice as often
 PRODUCT_IDS = ("p1", "p2", "p3")
 UNKNOWN_PRODUCT = "p9"  # referenced by events, never in products
