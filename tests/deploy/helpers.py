@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -17,9 +17,11 @@ from ecomdsl.deploy.plan import Options, Plan
 from ecomdsl.deploy.target import Target
 from ecomdsl.model import ir
 from ecomdsl.model.build import resolve
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent.parent
 T0 = dt.datetime(2026, 1, 1, 10, 0)
+RW_DSN = os.environ.get("ECOMDSL_RISINGWAVE_DSN")
+"""The RisingWave the live scenarios also run on, when set."""
 
 
 def shop(
@@ -181,3 +183,8 @@ def deployed_state(want: Any, schema: str = "public") -> tuple[Any, Any]:
             )
     catalog = Catalog(schema, relations, reads, dependents, columns)
     return catalog, JournalState(records, "d1", None)
+
+
+def actions(plan: Plan) -> dict[str, str]:
+    """``{object: action}`` of a plan's changes."""
+    return {c.name: c.action.value for c in plan.changes}
