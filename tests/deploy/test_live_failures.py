@@ -63,6 +63,7 @@ CHANGES = {
 }
 
 
+@pytest.mark.slow  # 3 modes x 3 changes x every step boundary: ~20 s
 @pytest.mark.parametrize("change", sorted(CHANGES))
 @pytest.mark.parametrize("mode", ["reject", "kill", "interrupt"])
 def test_a_failure_at_every_step_boundary_is_completed_by_a_rerun(

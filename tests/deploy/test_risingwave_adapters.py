@@ -90,7 +90,9 @@ def test_risingwave_before_2_2_is_refused(version_text: str) -> None:
     ],
 )
 def test_supported_servers_pass_the_version_check(version_text: str) -> None:
-    _check_version(adapter_for(version_text))  # no DeployError
+    adapter = adapter_for(version_text)
+    _check_version(adapter)  # raises DeployError for an unsupported server
+    assert isinstance(adapter, RisingWave if "RisingWave" in version_text else Postgres)
 
 
 @pytest.mark.parametrize("version", [(2, 2, 0), (2, 5, 1), (2, 8, 0)])
@@ -252,7 +254,9 @@ def test_every_statement_of_the_seed_plans_reads_back_unchanged(want: Desired) -
         plan_for(want, FakeSchema(), {}),
         plan_for(want, *with_old_revenue_tracker(want)),
     ]
-    for text in (t for plan in plans for t in all_statements(plan)):
+    texts = [t for plan in plans for t in all_statements(plan)]
+    assert texts, "no statements: the check would prove nothing"
+    for text in texts:
         assert sqlglot.parse_one(text, read="ecomdsl").sql(dialect="ecomdsl", pretty=True) == text
 
 

@@ -328,6 +328,7 @@ def _record(view: str, statements: Statements, expected: list[Row]) -> None:
         event(f"anomaly flagged: {any(r['is_anomaly'] for r in expected)}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("view", VIEWS)
 @settings(  # examples: the profile's (conftest: 200 under CI, 20 locally)
     deadline=None,
