@@ -75,3 +75,10 @@ def line_of(marker: str, path: str) -> int:
         if marker in line:
             return i
     raise AssertionError(f"{marker!r} not in {path}")
+
+
+def where(marker: str, path: str) -> str:
+    """``file:line`` (relative to the repository) of the line in ``path`` holding ``marker``:
+    what a diagnostic's location displays for a builder called on that line."""
+    relative = Path(path).resolve().relative_to(ROOT).as_posix()
+    return f"{relative}:{line_of(marker, path)}"

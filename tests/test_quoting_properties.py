@@ -4,6 +4,7 @@ words all re-parse to exactly the names and values that went in."""
 
 from __future__ import annotations
 
+import pytest
 import sqlglot
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -67,6 +68,7 @@ def _compile(
     return files
 
 
+@pytest.mark.slow
 @settings(  # 300 examples under CI, 30 locally (conftest's profiles)
     max_examples=(settings.default.max_examples if settings.default else 200) * 3 // 2,
     deadline=None,

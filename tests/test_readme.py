@@ -99,7 +99,7 @@ def test_readme_plan_outputs_are_what_plan_prints(tmp_path: Path) -> None:
     from ecomdsl.deploy.planner import make_plan
     from ecomdsl.deploy.state import JournalState
     from ecomdsl.deploy.target import DEFAULT_DSN, Target
-    from tests.deploy_helpers import deployed_state
+    from tests.deploy.helpers import deployed_state
 
     rw = RisingWave((3, 0, 0))
     where = f"risingwave {Target(DEFAULT_DSN).describe()}"

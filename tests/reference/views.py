@@ -42,6 +42,15 @@ BASELINE_TO = timedelta(hours=1)
 ZSCORE_THRESHOLD = 3.0
 ZSCORE_MIN_PERIODS = 6
 
+EVENT_TYPES = (
+    "pageview",
+    "product_view",
+    "add_to_cart",
+    "remove_from_cart",
+    "checkout",
+    "purchase",
+)
+"""Every ``event_type`` of the contract; the seed data uses each of them."""
 FUNNEL_STAGES = ("pageview", "product_view", "add_to_cart", "checkout", "purchase")
 
 

@@ -1,6 +1,0 @@
-/* totals: materialized view | reads: events | defined at tests/test_builders.py:134 */
-CREATE MATERIALIZED VIEW totals AS
-SELECT
-  COUNT(*) AS events,
-  COUNT(DISTINCT user_id) AS users
-FROM events;

@@ -1,6 +1,0 @@
-/* latest: table | reads: - | defined at tests/test_builders.py:349 */
-CREATE TABLE latest (
-  sensor VARCHAR PRIMARY KEY,
-  ts TIMESTAMP,
-  WATERMARK FOR ts AS ts - INTERVAL '1 HOUR' WITH TTL
-);

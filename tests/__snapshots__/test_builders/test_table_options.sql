@@ -1,9 +1,0 @@
-/* readings: table | reads: - | defined at tests/test_builders.py:340 */
-CREATE TABLE readings (
-  sensor VARCHAR PRIMARY KEY,
-  ts TIMESTAMPTZ,
-  value DOUBLE PRECISION,
-  WATERMARK FOR ts AS ts - INTERVAL '30 SECONDS'
-)
-APPEND ONLY
-ON CONFLICT DO NOTHING;

@@ -1,8 +1,0 @@
-/* purchases: view | reads: events | defined at tests/test_builders.py:103 */
-CREATE VIEW purchases AS
-SELECT
-  event_id,
-  amount
-FROM events
-WHERE
-  event_type = 'purchase';

@@ -1,0 +1,5 @@
+CREATE TABLE products (
+  product_id VARCHAR,
+  name VARCHAR,
+  price DECIMAL
+);
