@@ -16,6 +16,7 @@ from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 
 import ecomdsl  # noqa: F401  (registers the dialect)
 from ecomdsl import dialect as m
+from ecomdsl.dialect import quoting
 
 D = "ecomdsl"
 CASES = {
@@ -183,9 +184,11 @@ def test_words_the_parser_reads_as_syntax_are_quoted() -> None:
     """Plain words that sqlglot parses as syntax (if, values, qualify...) get quotes; the
     probe runs only for words in sqlglot's keyword and function tables."""
     probed = sorted(
-        w.lower() for w in m._syntax_words() if m._PLAIN_IDENTIFIER.fullmatch(w.lower())
+        w.lower() for w in quoting._syntax_words() if quoting._PLAIN_IDENTIFIER.fullmatch(w.lower())
     )
-    misread = [w for w in probed if w not in m.RESERVED_KEYWORDS and not m._reads_back_unquoted(w)]
+    misread = [
+        w for w in probed if w not in m.RESERVED_KEYWORDS and not quoting._reads_back_unquoted(w)
+    ]
     assert {"if", "values", "qualify", "between"} <= set(misread)
     assert all(m.needs_quotes(w) for w in misread)
     for name in ("name", "date", "interval", "hour", "user_id", "window_start"):
