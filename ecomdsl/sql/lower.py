@@ -28,11 +28,10 @@ from sqlglot import exp
 from ecomdsl.dialect import EmitOnWindowCloseProperty, identifier
 from ecomdsl.errors import EcomdslError
 from ecomdsl.sql.emit import INTEGER_DIVISION, WINDOW_TIME_TYPE
+from ecomdsl.targets import Target, capabilities
 
-Target = Literal["duckdb", "postgres"]
-TARGETS: tuple[Target, ...] = ("duckdb", "postgres")
 EPOCH = "1970-01-01 00:00:00"
-DUCKDB_DECIMAL = (38, 10)
+EXACT_DECIMAL = (38, 10)  # where a bare DECIMAL is not exact
 
 
 class LoweringError(EcomdslError):
@@ -41,12 +40,12 @@ class LoweringError(EcomdslError):
 
 def target_datatype(target: Target, dtype: exp.DataType) -> exp.DataType:
     """The type to declare on ``target`` (exact decimals and JSON on DuckDB)."""
-    if target == "duckdb":
-        if dtype.this == exp.DType.DECIMAL and not dtype.expressions:
-            precision, scale = DUCKDB_DECIMAL
-            return exp.DataType.build(f"DECIMAL({precision}, {scale})", dialect="duckdb")
-        if dtype.this == exp.DType.JSONB:
-            return exp.DataType.build("JSON", dialect="duckdb")
+    can = capabilities(target)
+    if not can.exact_bare_decimal and dtype.this == exp.DType.DECIMAL and not dtype.expressions:
+        precision, scale = EXACT_DECIMAL
+        return exp.DataType.build(f"DECIMAL({precision}, {scale})", dialect=target)
+    if not can.has_jsonb and dtype.this == exp.DType.JSONB:
+        return exp.DataType.build("JSON", dialect=target)
     return dtype
 
 
@@ -162,7 +161,11 @@ def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime | None) -> 
             isinstance(node, exp.Anonymous) and node.name.upper() in ("NOW", "PROCTIME")
         ):
             return _timestamp(now, tz=True) if now is not None else exp.CurrentTimestamp()
-        if isinstance(node, exp.Div) and target == "duckdb" and node.meta.get(INTEGER_DIVISION):
+        if (
+            isinstance(node, exp.Div)
+            and not capabilities(target).slash_truncates_integers
+            and node.meta.get(INTEGER_DIVISION)
+        ):
             return exp.IntDiv(this=node.this, expression=node.expression)
         return _types(node, target)
 
@@ -196,7 +199,7 @@ def _timestamp(value: dt.datetime, tz: bool = False) -> exp.Expr:
 
 
 def _bucket(target: Target, size: exp.Expr, column: exp.Expr, origin: exp.Expr) -> exp.Expr:
-    name = "TIME_BUCKET" if target == "duckdb" else "DATE_BIN"
+    name = capabilities(target).window_bucket_function
     return exp.Anonymous(this=name, expressions=[size.copy(), column.copy(), origin.copy()])
 
 
@@ -245,7 +248,7 @@ def _window_table(table: exp.Table, target: Target) -> exp.Expr:
         series: exp.Expr = exp.Anonymous(
             this="GENERATE_SERIES", expressions=[first, last, hop.copy()]
         )
-        if target == "duckdb":
+        if not capabilities(target).select_list_expands_series:
             series = exp.Unnest(expressions=[series])
         inner = (
             exp.select(rows, exp.alias_(series, identifier("window_start")))
