@@ -33,10 +33,6 @@ class Capabilities:
     # a set-returning function in a SELECT list gives one row per value (PostgreSQL); DuckDB's
     # GENERATE_SERIES returns a list there, to be UNNESTed
     select_list_expands_series: bool
-    # reads CSV and Parquet files itself (DuckDB's read_csv / read_parquet)
-    reads_files: bool
-    # a server to connect to (a DSN), not an in-process database
-    needs_server: bool
 
 
 DUCKDB = Capabilities(
@@ -45,8 +41,6 @@ DUCKDB = Capabilities(
     slash_truncates_integers=False,
     window_bucket_function="TIME_BUCKET",
     select_list_expands_series=False,
-    reads_files=True,
-    needs_server=False,
 )
 
 POSTGRES = Capabilities(
@@ -55,8 +49,6 @@ POSTGRES = Capabilities(
     slash_truncates_integers=True,
     window_bucket_function="DATE_BIN",
     select_list_expands_series=True,
-    reads_files=False,
-    needs_server=True,
 )
 
 
