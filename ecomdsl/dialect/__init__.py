@@ -12,6 +12,9 @@ regenerates (the stock dialect falls back to an opaque ``exp.Command`` or mispri
 - ``ALTER MATERIALIZED VIEW a SWAP WITH b`` / ``RENAME TO b``
 - ``FLUSH`` as a statement (the stock parser reads it as a column)
 - ``FOR SYSTEM_TIME AS OF PROCTIME()`` printed as RisingWave spells it
+- ``HOP(...)``/``TUMBLE(...)`` as typed nodes, and integer division (written ``/``) as a
+  node of its own, so the batch lowering reads these facts from the tree (`as_written`
+  drops what the text does not spell, for round-trip checks)
 - type parameters RisingWave rejects (``VARCHAR(20)``, ``NUMERIC(10,2)``) are reported
 
 Nothing in sqlglot is patched: every table is a new dict built from the parent's, so the
@@ -29,9 +32,14 @@ from ecomdsl.dialect.nodes import (
     AppendOnlyProperty,
     EmitOnWindowCloseProperty,
     Flush,
+    Hop,
+    IntegerDivision,
     OnConflictProperty,
+    TimeWindow,
+    Tumble,
     Wait,
     WatermarkTtlConstraint,
+    as_written,
 )
 from ecomdsl.dialect.parser import EcomdslParser, EcomdslTokenizer
 from ecomdsl.dialect.quoting import RESERVED_KEYWORDS, identifier, needs_quotes
@@ -47,9 +55,14 @@ __all__ = [
     "EcomdslTokenizer",
     "EmitOnWindowCloseProperty",
     "Flush",
+    "Hop",
+    "IntegerDivision",
     "OnConflictProperty",
+    "TimeWindow",
+    "Tumble",
     "Wait",
     "WatermarkTtlConstraint",
+    "as_written",
     "identifier",
     "needs_quotes",
 ]

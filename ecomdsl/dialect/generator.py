@@ -18,7 +18,11 @@ from ecomdsl.dialect.nodes import (
     AppendOnlyProperty,
     EmitOnWindowCloseProperty,
     Flush,
+    Hop,
+    IntegerDivision,
     OnConflictProperty,
+    TimeWindow,
+    Tumble,
     Wait,
     WatermarkTtlConstraint,
 )
@@ -36,6 +40,12 @@ UNPARAMETERIZED_TYPES = frozenset(
         exp.DType.DECIMAL,
     }
 )
+
+
+def _time_window_sql(generator: Any, expression: TimeWindow) -> str:
+    # only the written arguments: time_type is for the batch lowering (see TimeWindow)
+    args = (expression.args.get(key) for key in expression.SQL_ARGS)
+    return str(generator.func(expression.sql_name(), *args))
 
 
 def _wait_sql(generator: Any, expression: Wait) -> str:
@@ -72,6 +82,9 @@ class EcomdslGenerator(RisingWaveGenerator):
         Flush: lambda *_: "FLUSH",
         Wait: _wait_sql,
         AlterWatermark: _alter_watermark_sql,
+        IntegerDivision: lambda self, e: self.binary(e, "/"),
+        Hop: _time_window_sql,
+        Tumble: _time_window_sql,
         WatermarkTtlConstraint: lambda self, e: (
             f"WATERMARK FOR {self.sql(e, 'this')} AS {self.sql(e, 'expression')} WITH TTL"
         ),

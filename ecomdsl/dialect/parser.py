@@ -18,7 +18,9 @@ from ecomdsl.dialect.nodes import (
     AppendOnlyProperty,
     EmitOnWindowCloseProperty,
     Flush,
+    Hop,
     OnConflictProperty,
+    Tumble,
     Wait,
     WatermarkTtlConstraint,
 )
@@ -40,6 +42,13 @@ class EcomdslTokenizer(RisingWave.Tokenizer):
 
 class EcomdslParser(RisingWaveParser):
     """RisingWave's parser, plus the statements and properties listed in the module doc."""
+
+    # HOP/TUMBLE in FROM become typed nodes instead of exp.Anonymous
+    FUNCTIONS = {
+        **RisingWaveParser.FUNCTIONS,
+        "HOP": Hop.from_arg_list,
+        "TUMBLE": Tumble.from_arg_list,
+    }
 
     CONSTRAINT_PARSERS = {
         **RisingWaveParser.CONSTRAINT_PARSERS,
