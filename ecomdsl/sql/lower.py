@@ -38,7 +38,7 @@ class LoweringError(EcomdslError):
 
 
 def target_datatype(target: Target, dtype: exp.DataType) -> exp.DataType:
-    """The type to declare on ``target`` (exact decimals and JSON on DuckDB)."""
+    """The type to declare on ``target``: an exact DECIMAL and JSON where its own differ."""
     can = capabilities(target)
     if not can.exact_bare_decimal and dtype.this == exp.DType.DECIMAL and not dtype.expressions:
         precision, scale = EXACT_DECIMAL
