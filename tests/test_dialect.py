@@ -16,6 +16,7 @@ from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 
 import ecomdsl  # noqa: F401  (registers the dialect)
 from ecomdsl import dialect as m
+from ecomdsl.dialect import quoting
 
 D = "ecomdsl"
 CASES = {
@@ -183,10 +184,29 @@ def test_words_the_parser_reads_as_syntax_are_quoted() -> None:
     """Plain words that sqlglot parses as syntax (if, values, qualify...) get quotes; the
     probe runs only for words in sqlglot's keyword and function tables."""
     probed = sorted(
-        w.lower() for w in m._syntax_words() if m._PLAIN_IDENTIFIER.fullmatch(w.lower())
+        w.lower() for w in quoting._syntax_words() if quoting._PLAIN_IDENTIFIER.fullmatch(w.lower())
     )
-    misread = [w for w in probed if w not in m.RESERVED_KEYWORDS and not m._reads_back_unquoted(w)]
+    misread = [
+        w for w in probed if w not in m.RESERVED_KEYWORDS and not quoting._reads_back_unquoted(w)
+    ]
     assert {"if", "values", "qualify", "between"} <= set(misread)
     assert all(m.needs_quotes(w) for w in misread)
     for name in ("name", "date", "interval", "hour", "user_id", "window_start"):
         assert not m.needs_quotes(name), name
+
+
+def test_time_windows_and_integer_division_are_typed_nodes() -> None:
+    hop = sqlglot.parse_one(CASES["hop"], read=D).args["from_"].this.this
+    assert isinstance(hop, m.Hop) and hop.args["size"].sql(D) == "INTERVAL '1 HOUR'"
+    tumble = sqlglot.parse_one(CASES["eowc"], read=D).find(m.Tumble)
+    assert tumble is not None and tumble.args.get("offset") is None
+    with pytest.raises(ParseError, match="TUMBLE takes at most 4 arguments, not 5"):
+        sqlglot.parse_one("SELECT * FROM TUMBLE(t, c, a, b, d)", read=D)
+    # the time type is for the batch lowering: never printed, dropped by as_written
+    hop.set("time_type", exp.DataType.build("TIMESTAMPTZ"))
+    assert hop.sql(D) == "HOP(user_events, event_time, INTERVAL '5 MINUTES', INTERVAL '1 HOUR')"
+    assert m.as_written(hop).args.get("time_type") is None
+    # integer division is written `/` (RisingWave truncates) and read back as a division
+    division = m.IntegerDivision(this=exp.column("a"), expression=exp.column("b"))
+    assert division.sql(D) == "a / b"
+    assert m.as_written(division) == sqlglot.parse_one("a / b", read=D)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ecomdsl.errors import EcomdslError
-from ecomdsl.sql.lower import Target
+from ecomdsl.targets import Target
 
 
 class DuckDBEngine:

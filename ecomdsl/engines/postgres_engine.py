@@ -8,7 +8,7 @@ from typing import Any
 import psycopg
 from psycopg import sql as pgsql
 
-from ecomdsl.sql.lower import Target
+from ecomdsl.targets import Target
 
 
 class PostgresEngine:

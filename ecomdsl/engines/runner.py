@@ -19,7 +19,8 @@ from ecomdsl.engines.data import Loaded, kept_rows
 from ecomdsl.errors import EcomdslError
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
-from ecomdsl.sql.lower import Target, lower_table, lower_view
+from ecomdsl.sql.lower import lower_table, lower_view
+from ecomdsl.targets import Target
 
 
 class EngineError(EcomdslError):

@@ -1,126 +1,43 @@
 """Resolved model -> sqlglot expression trees in the ecomdsl dialect.
 
-One ``visit_<Node>`` method per IR node kind. Identifiers go through `identifier()` (quoted
-exactly when RisingWave needs it) and literals through sqlglot's literal nodes, so no name
-or value a user passes can change the SQL's structure.
+`Emitter.expr` turns each IR expression into its node, `Emitter.source`/`block`/`relation`/
+`query` do the same for queries, and `create`/`drop`/`insert`/`flush` build statements. Each
+dispatch is a ``match`` over the IR's closed unions (``ir.IExpr``, ``ir.ISource``, ``Block |
+SetOp``, ``ir.ObjectDef``) or over the `ecomdsl.kinds` enums, ending in ``assert_never``,
+so mypy reports an IR node or operator that is added without being emitted.
+
+The leaves (names, types, literals) come from `ecomdsl.sql.atoms` and table DDL from
+`ecomdsl.sql.ddl`. What the batch lowering (`ecomdsl.sql.lower`) must know and the
+RisingWave SQL does not spell travels on nodes of the ecomdsl dialect: `IntegerDivision`
+and `Hop`/`Tumble` with their ``time_type``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import json
 from collections.abc import Mapping
-from typing import Any
+from typing import assert_never
 
 from sqlglot import exp
 
 from ecomdsl.dialect import (
-    DIALECT,
-    AppendOnlyProperty,
     EmitOnWindowCloseProperty,
     Flush,
-    OnConflictProperty,
-    WatermarkTtlConstraint,
+    Hop,
+    IntegerDivision,
+    TimeWindow,
+    Tumble,
     identifier,
 )
+from ecomdsl.kinds import BinaryOperator, FrameKind, JoinKind, UnaryOperator, WindowTableFunction
 from ecomdsl.model import ir
-from ecomdsl.types import SqlType
+from ecomdsl.sql.atoms import column, data_type, fn, interval, literal, table
+from ecomdsl.sql.ddl import create_table
+from ecomdsl.types import INTEGER_WIDTH, SqlType
+
+# the leaves other layers build statements from (deploy, engines) stay importable from here
+__all__ = ["Emitter", "column", "data_type", "interval", "table"]
 
 RANKING = frozenset({"ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD"})
-
-# facts the batch lowering needs, carried on nodes as sqlglot meta (not part of equality)
-INTEGER_DIVISION = "ecomdsl_integer_division"
-WINDOW_TIME_TYPE = "ecomdsl_window_time_type"
-
-# canonical sqlglot type for each RisingWave type (built the way the parser builds them)
-_TYPE_TEXT = {
-    SqlType.SMALLINT: "SMALLINT",
-    SqlType.INT: "INT",
-    SqlType.BIGINT: "BIGINT",
-    SqlType.NUMERIC: "DECIMAL",
-    SqlType.REAL: "REAL",
-    SqlType.DOUBLE: "DOUBLE PRECISION",
-    SqlType.VARCHAR: "VARCHAR",
-    SqlType.BOOLEAN: "BOOLEAN",
-    SqlType.DATE: "DATE",
-    SqlType.TIME: "TIME",
-    SqlType.TIMESTAMP: "TIMESTAMP",
-    SqlType.TIMESTAMPTZ: "TIMESTAMPTZ",
-    SqlType.INTERVAL: "INTERVAL",
-    SqlType.JSONB: "JSONB",
-    SqlType.BYTEA: "BYTEA",
-}
-
-
-def data_type(t: SqlType) -> exp.DataType:
-    if t is SqlType.UNKNOWN:
-        raise ValueError("cannot emit a value of unknown type")
-    return exp.DataType.build(_TYPE_TEXT[t], dialect=DIALECT)
-
-
-def table(name: str) -> exp.Table:
-    return exp.Table(this=identifier(name))
-
-
-def column(name: str, qualifier: str | None = None) -> exp.Column:
-    return exp.Column(this=identifier(name), table=identifier(qualifier) if qualifier else None)
-
-
-def interval(i: ir.Interval) -> exp.Interval:
-    return exp.Interval(this=exp.Literal.string(str(i.amount)), unit=exp.var(i.unit))
-
-
-def fn(name: str, *args: exp.Expr) -> exp.Expr:
-    """A function node as the ecomdsl parser would build it (so built == parsed)."""
-    return exp.func(name, *args, dialect=DIALECT)
-
-
-def literal(value: Any, type_: SqlType | None = None) -> exp.Expr:
-    """A SQL literal for a Python value; strings are escaped by sqlglot."""
-    if value is None:
-        return exp.Null()
-    if isinstance(value, bool):
-        return exp.Boolean(this=value)
-    if isinstance(value, int | decimal.Decimal):
-        text = str(value)
-        node: exp.Expr = exp.Literal.number(text.lstrip("-"))
-        return exp.Neg(this=node) if text.startswith("-") else node
-    if isinstance(value, float):
-        node = exp.Literal.number(repr(abs(value)))
-        return exp.Neg(this=node) if value < 0 else node
-    if isinstance(value, dt.datetime):
-        return exp.Literal.string(value.isoformat(sep=" "))
-    if isinstance(value, dt.date | dt.time):
-        return exp.Literal.string(value.isoformat())
-    if isinstance(value, dict | list) or type_ is SqlType.JSONB:
-        return exp.Literal.string(json.dumps(value, sort_keys=True, default=_json_default))
-    if isinstance(value, str):
-        return exp.Literal.string(value)
-    raise TypeError(f"cannot write {type(value).__name__} as a SQL literal")
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, decimal.Decimal):
-        return float(value) if value == value.to_integral_value() else json.loads(str(value))
-    raise TypeError(f"{type(value).__name__} is not JSON")
-
-
-_BINARY = {
-    "=": exp.EQ,
-    "<>": exp.NEQ,
-    "<": exp.LT,
-    "<=": exp.LTE,
-    ">": exp.GT,
-    ">=": exp.GTE,
-    "+": exp.Add,
-    "-": exp.Sub,
-    "*": exp.Mul,
-    "/": exp.Div,
-    "%": exp.Mod,
-    "AND": exp.And,
-    "OR": exp.Or,
-}
 
 
 def _paren(e: exp.Expr) -> exp.Expr:
@@ -128,6 +45,113 @@ def _paren(e: exp.Expr) -> exp.Expr:
     if isinstance(e, exp.Binary | exp.Not | exp.Neg | exp.Is | exp.In | exp.Between):
         return exp.Paren(this=e)
     return e
+
+
+def _paren_or(e: exp.Expr) -> exp.Expr:
+    """An operand of AND: only an OR, which binds less tightly, needs parentheses."""
+    return exp.Paren(this=e) if isinstance(e, exp.Or) else e
+
+
+def _division(left: exp.Expr, right: exp.Expr, result: SqlType) -> exp.Expr:
+    """``/`` and ``//``: `IntegerDivision` when the result is an integer (RisingWave's ``/``
+    on two integers truncates; the lowering writes DuckDB's ``//``), else a plain division.
+    The result type decides, not the operator: the two agree in a checked pipeline, but a
+    ``raw()`` operand of unknown type takes the other operand's type, so ``raw(..) / n`` on
+    an integer ``n`` is integer division and ``raw(..) // x`` on a double ``x`` is not."""
+    if result in INTEGER_WIDTH:
+        return IntegerDivision(this=left, expression=right)
+    # operand types are known: typed=True keeps sqlglot from adding its own casts
+    return exp.Div(this=left, expression=right, typed=True, safe=False)
+
+
+def _binary(op: BinaryOperator, left: exp.Expr, right: exp.Expr, result: SqlType) -> exp.Expr:
+    """The node of a binary operator, operands already emitted."""
+    node: type[exp.Binary]
+    match op:
+        case BinaryOperator.AND:
+            return exp.And(this=_paren_or(left), expression=_paren_or(right))
+        case BinaryOperator.OR:
+            return exp.Or(this=left, expression=right)
+        case BinaryOperator.DIV | BinaryOperator.INT_DIV:
+            return _division(_paren(left), _paren(right), result)
+        case BinaryOperator.EQ:
+            node = exp.EQ
+        case BinaryOperator.NE:
+            node = exp.NEQ
+        case BinaryOperator.LT:
+            node = exp.LT
+        case BinaryOperator.LE:
+            node = exp.LTE
+        case BinaryOperator.GT:
+            node = exp.GT
+        case BinaryOperator.GE:
+            node = exp.GTE
+        case BinaryOperator.ADD:
+            node = exp.Add
+        case BinaryOperator.SUB:
+            node = exp.Sub
+        case BinaryOperator.MUL:
+            node = exp.Mul
+        case BinaryOperator.MOD:
+            node = exp.Mod
+        case _:
+            assert_never(op)
+    return node(this=_paren(left), expression=_paren(right))
+
+
+def _unary(op: UnaryOperator, operand: exp.Expr) -> exp.Expr:
+    match op:
+        case UnaryOperator.NOT:
+            return exp.Not(this=_paren(operand))
+        case UnaryOperator.NEG:
+            return exp.Neg(this=_paren(operand))
+        case UnaryOperator.IS_NULL:
+            return exp.Is(this=_paren(operand), expression=exp.Null())
+        case UnaryOperator.IS_NOT_NULL:
+            return exp.Not(this=exp.Is(this=_paren(operand), expression=exp.Null()))
+        case _:
+            assert_never(op)
+
+
+def _frame(frame: ir.Frame) -> exp.WindowSpec:
+    """``{ROWS|RANGE} BETWEEN start PRECEDING AND {end PRECEDING|CURRENT ROW}``."""
+    match frame.kind:
+        case FrameKind.ROWS:
+            kind = "ROWS"
+        case FrameKind.RANGE:
+            kind = "RANGE"
+        case _:
+            assert_never(frame.kind)
+    return exp.WindowSpec(
+        kind=kind,
+        start=_bound(frame.start),
+        start_side="PRECEDING",
+        end=_bound(frame.end) if frame.end is not None else "CURRENT ROW",
+        end_side="PRECEDING" if frame.end is not None else None,
+    )
+
+
+def _bound(value: ir.Interval | int) -> exp.Expr | str:
+    if isinstance(value, ir.Interval):
+        return interval(value)
+    if value < 0:
+        return "UNBOUNDED"
+    return exp.Literal.number(str(value))
+
+
+def _join_side_and_kind(how: JoinKind) -> tuple[str | None, str | None]:
+    """The ``side`` and ``kind`` args of ``exp.Join``, as the parser sets them."""
+    match how:
+        case JoinKind.INNER:
+            return None, "INNER"
+        case JoinKind.LEFT:
+            return "LEFT", None
+        case JoinKind.RIGHT:
+            return "RIGHT", None
+        case JoinKind.FULL:
+            return "FULL", None
+        case _:
+            assert_never(how)
 
 
 class Emitter:
@@ -142,69 +166,53 @@ class Emitter:
         self.names: Mapping[str, str] = dict(names or {})
 
     def expr(self, e: ir.IExpr) -> exp.Expr:
-        method = getattr(self, f"visit_{type(e).__name__}", None)
-        if method is None:
-            raise NotImplementedError(f"ecomdsl cannot emit {type(e).__name__} yet")
-        result: exp.Expr = method(e)
-        return result
+        match e:
+            case ir.IColumn():
+                return column(e.name, e.qualifier)
+            case ir.ILiteral():
+                return literal(e.value, e.type)
+            case ir.IInterval():
+                return interval(e.interval)
+            case ir.IBinary():
+                return _binary(e.op, self.expr(e.left), self.expr(e.right), e.type)
+            case ir.IUnary():
+                return _unary(e.op, self.expr(e.operand))
+            case ir.IIn():
+                values = [self.expr(v) for v in e.values]
+                return exp.In(this=_paren(self.expr(e.operand)), expressions=values)
+            case ir.IBetween():
+                low, high = self.expr(e.low), self.expr(e.high)
+                return exp.Between(this=_paren(self.expr(e.operand)), low=low, high=high)
+            case ir.ICast():
+                return exp.Cast(this=self.expr(e.operand), to=data_type(e.type))
+            case ir.IJsonText():
+                return self._json_text(e)
+            case ir.IFunc():
+                return fn(e.name, *(self.expr(a) for a in e.args))
+            case ir.ICase():
+                return self._case(e)
+            case ir.IAgg():
+                return self._agg(e)
+            case ir.IWindow():
+                return self._window(e)
+            case ir.INow():
+                return exp.CurrentTimestamp()
+            case ir.IProcTime():
+                return exp.Anonymous(this="PROCTIME")
+            case ir.IRaw():
+                # operators that use it parenthesise it like any other operand
+                return e.node.copy()
+            case _:
+                assert_never(e)
 
-    def visit_IColumn(self, e: ir.IColumn) -> exp.Expr:
-        return column(e.name, e.qualifier)
-
-    def visit_ILiteral(self, e: ir.ILiteral) -> exp.Expr:
-        return literal(e.value, e.type)
-
-    def visit_IInterval(self, e: ir.IInterval) -> exp.Expr:
-        return interval(e.interval)
-
-    def visit_IBinary(self, e: ir.IBinary) -> exp.Expr:
-        left, right = self.expr(e.left), self.expr(e.right)
-        if e.op in ("/", "//"):
-            # operand types are known: typed=True keeps sqlglot from adding its own casts
-            div = exp.Div(this=_paren(left), expression=_paren(right), typed=True, safe=False)
-            div.meta[INTEGER_DIVISION] = e.type in (SqlType.SMALLINT, SqlType.INT, SqlType.BIGINT)
-            return div
-        node = _BINARY[e.op]
-        if e.op in ("AND", "OR"):
-            return node(
-                this=_paren_if(left, exp.Or if e.op == "AND" else None),
-                expression=_paren_if(right, exp.Or if e.op == "AND" else None),
-            )
-        return node(this=_paren(left), expression=_paren(right))
-
-    def visit_IUnary(self, e: ir.IUnary) -> exp.Expr:
-        operand = self.expr(e.operand)
-        if e.op == "NOT":
-            return exp.Not(this=_paren(operand))
-        if e.op == "NEG":
-            return exp.Neg(this=_paren(operand))
-        is_null = exp.Is(this=_paren(operand), expression=exp.Null())
-        return is_null if e.op == "IS NULL" else exp.Not(this=is_null)
-
-    def visit_IIn(self, e: ir.IIn) -> exp.Expr:
-        return exp.In(
-            this=_paren(self.expr(e.operand)), expressions=[self.expr(v) for v in e.values]
-        )
-
-    def visit_IBetween(self, e: ir.IBetween) -> exp.Expr:
-        return exp.Between(
-            this=_paren(self.expr(e.operand)), low=self.expr(e.low), high=self.expr(e.high)
-        )
-
-    def visit_ICast(self, e: ir.ICast) -> exp.Expr:
-        return exp.Cast(this=self.expr(e.operand), to=data_type(e.type))
-
-    def visit_IJsonText(self, e: ir.IJsonText) -> exp.Expr:
+    def _json_text(self, e: ir.IJsonText) -> exp.Expr:
         return exp.JSONExtractScalar(
             this=_paren(self.expr(e.operand)),
             expression=exp.JSONPath(expressions=[exp.JSONPathRoot(), exp.JSONPathKey(this=e.key)]),
             only_json_types=True,
         )
 
-    def visit_IFunc(self, e: ir.IFunc) -> exp.Expr:
-        return fn(e.name, *(self.expr(a) for a in e.args))
-
-    def visit_ICase(self, e: ir.ICase) -> exp.Expr:
+    def _case(self, e: ir.ICase) -> exp.Expr:
         case = exp.Case(ifs=[exp.If(this=self.expr(c), true=self.expr(v)) for c, v in e.whens])
         if e.default is not None:
             case.set("default", self.expr(e.default))
@@ -216,13 +224,13 @@ class Emitter:
             inner = exp.Distinct(expressions=[inner])
         return fn(func, inner)
 
-    def visit_IAgg(self, e: ir.IAgg) -> exp.Expr:
+    def _agg(self, e: ir.IAgg) -> exp.Expr:
         call = self._agg_call(e.func, e.arg, e.distinct)
         if e.filter is not None:
             return exp.Filter(this=call, expression=exp.Where(this=self.expr(e.filter)))
         return call
 
-    def visit_IWindow(self, e: ir.IWindow) -> exp.Expr:
+    def _window(self, e: ir.IWindow) -> exp.Expr:
         partition = [self.expr(p) for p in e.partition]
         if not partition and e.implicit_partition:
             partition = [exp.Cast(this=exp.Literal.number("1"), to=data_type(SqlType.INT))]
@@ -234,77 +242,65 @@ class Emitter:
         if partition:
             window.set("partition_by", partition)
         if e.order is not None:
-            window.set(
-                "order",
-                exp.Order(expressions=[exp.Ordered(this=self.expr(e.order), nulls_first=False)]),
-            )
+            ordered = exp.Ordered(this=self.expr(e.order), nulls_first=False)
+            window.set("order", exp.Order(expressions=[ordered]))
         if e.frame is not None:
-            window.set(
-                "spec",
-                exp.WindowSpec(
-                    kind=e.frame.kind.value,
-                    start=_bound(e.frame.start),
-                    start_side="PRECEDING",
-                    end=_bound(e.frame.end) if e.frame.end is not None else "CURRENT ROW",
-                    end_side="PRECEDING" if e.frame.end is not None else None,
-                ),
-            )
+            window.set("spec", _frame(e.frame))
         return window
-
-    def visit_INow(self, e: ir.INow) -> exp.Expr:
-        return exp.CurrentTimestamp()
-
-    def visit_IProcTime(self, e: ir.IProcTime) -> exp.Expr:
-        return exp.Anonymous(this="PROCTIME")
-
-    def visit_IRaw(self, e: ir.IRaw) -> exp.Expr:
-        # operators that use it parenthesise it like any other operand
-        node: exp.Expr = e.node.copy()
-        return node
 
     # ---- queries ----
 
     def source(self, s: ir.ISource) -> exp.Expr:
-        if isinstance(s, ir.ITable):
-            t = table(self.names.get(s.name, s.name))
-            alias = s.alias or (s.name if s.name in self.names else None)
-            if alias:
-                t.set("alias", exp.TableAlias(this=identifier(alias)))
-            return t
-        if isinstance(s, ir.IWindowTable):
-            source = self.names.get(s.table, s.table)
-            args: list[exp.Expr] = [column(source), column(s.time_column)]
-            args += [interval(i) for i in s.intervals]
-            window = exp.Anonymous(this=s.func.value, expressions=args)
-            window.meta[WINDOW_TIME_TYPE] = s.time_type.value
-            return exp.Table(this=window)
-        raise TypeError(s)
+        match s:
+            case ir.ITable():
+                t = table(self.names.get(s.name, s.name))
+                alias = s.alias or (s.name if s.name in self.names else None)
+                if alias:
+                    t.set("alias", exp.TableAlias(this=identifier(alias)))
+                return t
+            case ir.IWindowTable():
+                return exp.Table(this=self._time_window(s))
+            case ir.IJoin():
+                # the resolver reads both sides of a join by name (model.query._join_side)
+                raise TypeError(f"a join side is a table, not a join: {s}")
+            case _:
+                assert_never(s)
+
+    def _time_window(self, s: ir.IWindowTable) -> TimeWindow:
+        source, time_column = column(self.names.get(s.table, s.table)), column(s.time_column)
+        intervals = [interval(i) for i in s.intervals]
+        window: TimeWindow
+        match s.func:
+            case WindowTableFunction.HOP:
+                hop, size, *offset = intervals
+                window = Hop(this=source, column=time_column, hop=hop, size=size)
+            case WindowTableFunction.TUMBLE:
+                size, *offset = intervals
+                window = Tumble(this=source, column=time_column, size=size)
+            case _:
+                assert_never(s.func)
+        window.set("offset", offset[0] if offset else None)
+        window.set("time_type", data_type(s.time_type))
+        return window
+
+    def _join(self, j: ir.IJoin) -> exp.Join:
+        right = self.source(j.right)
+        if j.temporal:
+            proctime = exp.Anonymous(this="PROCTIME")
+            right.set("version", exp.Version(this="TIMESTAMP", kind="AS OF", expression=proctime))
+        side, kind = _join_side_and_kind(j.how)
+        return exp.Join(this=right, on=self.expr(j.on), side=side, kind=kind)
 
     def block(self, b: ir.Block) -> exp.Select:
         select = exp.Select(expressions=[self._select_item(name, e) for name, e in b.select])
-        joins: list[exp.Join] = []
-        source = b.source
-        if isinstance(source, ir.IJoin):
-            right = self.source(source.right)
-            if source.temporal:
-                right.set(
-                    "version",
-                    exp.Version(
-                        this="TIMESTAMP", kind="AS OF", expression=exp.Anonymous(this="PROCTIME")
-                    ),
-                )
-            joins.append(
-                exp.Join(
-                    this=right,
-                    on=self.expr(source.on),
-                    side=None if source.how == "inner" else source.how.upper(),
-                    kind="INNER" if source.how == "inner" else None,
-                )
-            )
-            source = source.left
-        select.set("from_", exp.From(this=self.source(source)))
-        if joins:
-            select.set("joins", joins)
+        match b.source:
+            case ir.IJoin():
+                select.set("joins", [self._join(b.source)])
+                select.set("from_", exp.From(this=self.source(b.source.left)))
+            case ir.ITable() | ir.IWindowTable():
+                select.set("from_", exp.From(this=self.source(b.source)))
+            case _:
+                assert_never(b.source)
         if b.where is not None:
             select.set("where", exp.Where(this=self.expr(b.where)))
         if b.group_by:
@@ -318,92 +314,53 @@ class Emitter:
         return exp.Alias(this=node, alias=identifier(name))
 
     def relation(self, r: ir.Block | ir.SetOp) -> exp.Query:
-        if isinstance(r, ir.Block):
-            return self.block(r)
-        node: exp.Query = self.block(r.blocks[0])
-        for b in r.blocks[1:]:
-            node = exp.Union(this=node, expression=self.block(b), distinct=r.distinct)
-        return node
+        match r:
+            case ir.Block():
+                return self.block(r)
+            case ir.SetOp():
+                node: exp.Query = self.block(r.blocks[0])
+                for b in r.blocks[1:]:
+                    node = exp.Union(this=node, expression=self.block(b), distinct=r.distinct)
+                return node
+            case _:
+                assert_never(r)
 
     def query(self, q: ir.Query) -> exp.Query:
         body = self.relation(q.body)
         if q.ctes:
-            body.set(
-                "with_",
-                exp.With(
-                    expressions=[
-                        exp.CTE(this=self.relation(b), alias=exp.TableAlias(this=identifier(n)))
-                        for n, b in q.ctes
-                    ]
-                ),
-            )
+            ctes = [
+                exp.CTE(this=self.relation(b), alias=exp.TableAlias(this=identifier(n)))
+                for n, b in q.ctes
+            ]
+            body.set("with_", exp.With(expressions=ctes))
         return body
 
     # ---- statements ----
 
     def create(self, d: ir.ObjectDef) -> exp.Create:
-        if isinstance(d, ir.ViewDef):
-            props: list[exp.Expr] = [exp.MaterializedProperty()] if d.materialized else []
-            if d.emit_on_window_close:
-                props.append(EmitOnWindowCloseProperty())
-            outer = self.names
-            self.names = {k: v for k, v in outer.items() if k not in {n for n, _ in d.query.ctes}}
-            try:
-                query = self.query(d.query)
-            finally:
-                self.names = outer
-            name = table(self.names.get(d.name, d.name))
-            create = exp.Create(this=name, kind="VIEW", expression=query)
-            if props:
-                create.set("properties", exp.Properties(expressions=props))
-            return create
-        items: list[exp.Expr] = []
-        single_pk = d.primary_key if len(d.primary_key) == 1 else ()
-        for c in d.schema.columns:
-            coldef = exp.ColumnDef(this=identifier(c.name), kind=data_type(c.type))
-            if c.name in single_pk:
-                coldef.set(
-                    "constraints",
-                    [
-                        exp.ColumnConstraint(
-                            kind=exp.PrimaryKeyColumnConstraint(
-                                include=exp.IndexParameters(with_storage=False)
-                            )
-                        )
-                    ],
-                )
-            items.append(coldef)
-        if len(d.primary_key) > 1:
-            items.append(
-                exp.PrimaryKey(
-                    expressions=[identifier(k) for k in d.primary_key],
-                    include=exp.IndexParameters(with_storage=False),
-                )
-            )
-        if d.watermark is not None:
-            w = d.watermark
-            kind = WatermarkTtlConstraint if w.ttl else exp.WatermarkColumnConstraint
-            items.append(
-                kind(
-                    this=column(w.column),
-                    expression=exp.Sub(this=column(w.column), expression=interval(w.delay)),
-                )
-            )
-        properties: list[exp.Expr] = []
-        if d.append_only and d.connector is None:
-            properties.append(AppendOnlyProperty())
-        if d.on_conflict is not None:
-            properties.append(OnConflictProperty(this=exp.var(d.on_conflict.value)))
-        if d.connector is not None:
-            for key, value in d.connector.options:
-                properties.append(
-                    exp.Property(this=_option_key(key), value=exp.Literal.string(value))
-                )
-            properties.append(exp.FileFormatProperty(this=exp.var(d.connector.format.value)))
-            properties.append(exp.EncodeProperty(this=exp.var(d.connector.encode.value)))
-        create = exp.Create(this=exp.Schema(this=table(d.name), expressions=items), kind=d.sql_kind)
-        if properties:
-            create.set("properties", exp.Properties(expressions=properties))
+        match d:
+            case ir.TableDef():
+                return create_table(d)
+            case ir.ViewDef():
+                return self._create_view(d)
+            case _:
+                assert_never(d)
+
+    def _create_view(self, d: ir.ViewDef) -> exp.Create:
+        props: list[exp.Expr] = [exp.MaterializedProperty()] if d.materialized else []
+        if d.emit_on_window_close:
+            props.append(EmitOnWindowCloseProperty())
+        outer = self.names
+        # a CTE of this view shadows a pipeline object of the same name
+        self.names = {k: v for k, v in outer.items() if k not in {n for n, _ in d.query.ctes}}
+        try:
+            query = self.query(d.query)
+        finally:
+            self.names = outer
+        name = table(self.names.get(d.name, d.name))
+        create = exp.Create(this=name, kind="VIEW", expression=query)
+        if props:
+            create.set("properties", exp.Properties(expressions=props))
         return create
 
     def drop(self, d: ir.ObjectDef) -> exp.Drop:
@@ -423,25 +380,3 @@ class Emitter:
 
     def flush(self) -> exp.Expr:
         return Flush()
-
-
-def _paren_if(e: exp.Expr, kind: type[exp.Expr] | None) -> exp.Expr:
-    return exp.Paren(this=e) if kind is not None and isinstance(e, kind) else e
-
-
-def _bound(value: ir.Interval | int) -> exp.Expr | str:
-    if isinstance(value, ir.Interval):
-        return interval(value)
-    if value < 0:
-        return "UNBOUNDED"
-    return exp.Literal.number(str(value))
-
-
-def _option_key(key: str) -> exp.Expr:
-    parts = key.split(".")
-    if len(parts) == 1:
-        return exp.var(key)
-    node: exp.Expr = exp.Identifier(this=parts[0], quoted=False)
-    for part in parts[1:]:
-        node = exp.Dot(this=node, expression=exp.Identifier(this=part, quoted=False))
-    return node

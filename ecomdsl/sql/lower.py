@@ -25,14 +25,12 @@ from typing import Literal
 
 from sqlglot import exp
 
-from ecomdsl.dialect import EmitOnWindowCloseProperty, identifier
+from ecomdsl.dialect import EmitOnWindowCloseProperty, Hop, IntegerDivision, TimeWindow, identifier
 from ecomdsl.errors import EcomdslError
-from ecomdsl.sql.emit import INTEGER_DIVISION, WINDOW_TIME_TYPE
+from ecomdsl.targets import Target, capabilities
 
-Target = Literal["duckdb", "postgres"]
-TARGETS: tuple[Target, ...] = ("duckdb", "postgres")
 EPOCH = "1970-01-01 00:00:00"
-DUCKDB_DECIMAL = (38, 10)
+EXACT_DECIMAL = (38, 10)  # where a bare DECIMAL is not exact
 
 
 class LoweringError(EcomdslError):
@@ -40,13 +38,13 @@ class LoweringError(EcomdslError):
 
 
 def target_datatype(target: Target, dtype: exp.DataType) -> exp.DataType:
-    """The type to declare on ``target`` (exact decimals and JSON on DuckDB)."""
-    if target == "duckdb":
-        if dtype.this == exp.DType.DECIMAL and not dtype.expressions:
-            precision, scale = DUCKDB_DECIMAL
-            return exp.DataType.build(f"DECIMAL({precision}, {scale})", dialect="duckdb")
-        if dtype.this == exp.DType.JSONB:
-            return exp.DataType.build("JSON", dialect="duckdb")
+    """The type to declare on ``target``: an exact DECIMAL and JSON where its own differ."""
+    can = capabilities(target)
+    if not can.exact_bare_decimal and dtype.this == exp.DType.DECIMAL and not dtype.expressions:
+        precision, scale = EXACT_DECIMAL
+        return exp.DataType.build(f"DECIMAL({precision}, {scale})", dialect=target)
+    if not can.has_jsonb and dtype.this == exp.DType.JSONB:
+        return exp.DataType.build("JSON", dialect=target)
     return dtype
 
 
@@ -152,21 +150,35 @@ def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime | None) -> 
             # a temporal join looks up the right side as of each left row's arrival; with the
             # right side loaded before the stream (as the loader does), that is a plain join
             node.set("version", None)
-        if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous):
-            name = node.this.name.upper()
-            if name in ("HOP", "TUMBLE"):
-                return _window_table(node, target)
+        if isinstance(node, exp.Table) and isinstance(node.this, TimeWindow):
+            return _window_table(node, target)
         if isinstance(node, exp.Window):
             return _explicit_frame(node)
         if isinstance(node, exp.CurrentTimestamp) or (
             isinstance(node, exp.Anonymous) and node.name.upper() in ("NOW", "PROCTIME")
         ):
             return _timestamp(now, tz=True) if now is not None else exp.CurrentTimestamp()
-        if isinstance(node, exp.Div) and target == "duckdb" and node.meta.get(INTEGER_DIVISION):
-            return exp.IntDiv(this=node.this, expression=node.expression)
         return _types(node, target)
 
-    return query.copy().transform(rewrite, copy=False)
+    lowered = query.copy().transform(rewrite, copy=False)
+    return _integer_divisions(lowered, target)
+
+
+def _integer_divisions(tree: exp.Expr, target: Target) -> exp.Expr:
+    """Each `IntegerDivision` as the target writes it: ``/`` where that truncates integers as
+    RisingWave's does, else ``//``. One by one after the rewrite above, because `transform`
+    does not visit what a replaced node holds, and divisions nest."""
+    slash = capabilities(target).slash_truncates_integers
+    for division in list(tree.find_all(IntegerDivision)):
+        left, right = division.this, division.expression
+        lowered: exp.Expr = (
+            exp.Div(this=left, expression=right, typed=True, safe=False)
+            if slash
+            else exp.IntDiv(this=left, expression=right)
+        )
+        tree = lowered if division is tree else tree
+        division.replace(lowered)
+    return tree
 
 
 _NO_FRAME = (exp.RowNumber, exp.Rank, exp.DenseRank, exp.Lag, exp.Lead)
@@ -196,71 +208,68 @@ def _timestamp(value: dt.datetime, tz: bool = False) -> exp.Expr:
 
 
 def _bucket(target: Target, size: exp.Expr, column: exp.Expr, origin: exp.Expr) -> exp.Expr:
-    name = "TIME_BUCKET" if target == "duckdb" else "DATE_BIN"
+    name = capabilities(target).window_bucket_function
     return exp.Anonymous(this=name, expressions=[size.copy(), column.copy(), origin.copy()])
 
 
-def _window_table(table: exp.Table, target: Target) -> exp.Expr:
+def _window_table(table: exp.Table, target: Target) -> exp.Subquery:
     """``HOP(t, c, hop, size[, offset])`` / ``TUMBLE(t, c, size[, offset])`` as a subquery
     that gives every row of ``t`` once per window containing it, plus window_start/end."""
-    fn = table.this
-    args = list(fn.expressions)
-    source, column = args[0], args[1]
-    is_hop = fn.name.upper() == "HOP"
-    hop, size = (args[2], args[3]) if is_hop else (args[2], args[2])
-    offset = (
-        args[4] if is_hop and len(args) > 4 else (args[3] if not is_hop and len(args) > 3 else None)
-    )
-    time_type = fn.meta.get(WINDOW_TIME_TYPE, "timestamp")
-    tz = time_type == "timestamptz"
+    window = table.this
+    assert isinstance(window, TimeWindow)
+    name = window.this.name
+    time_col = exp.Column(this=identifier(window.args["column"].name), table=identifier(name))
+    origin = _origin(window)
+    size: exp.Expr = window.args["size"]
+    if isinstance(window, Hop):
+        select = _hop_rows(target, name, time_col, window.args["hop"], size, origin)
+    else:
+        start = _bucket(target, size, time_col, origin)
+        end = exp.Add(this=start.copy(), expression=size.copy())
+        select = _each_row(
+            name,
+            time_col,
+            exp.alias_(start, identifier("window_start")),
+            exp.alias_(end, identifier("window_end")),
+        )
+    return exp.Subquery(this=select, alias=exp.TableAlias(this=identifier(table.alias or name)))
+
+
+def _origin(window: TimeWindow) -> exp.Expr:
+    """The instant windows are aligned to: the Unix epoch in the time column's type (a
+    parsed window, which has no ``time_type``, is TIMESTAMP), plus the window's offset."""
+    time_type = window.args.get("time_type")
+    tz = isinstance(time_type, exp.DataType) and time_type.this == exp.DType.TIMESTAMPTZ
     origin: exp.Expr = exp.Cast(
         this=exp.Literal.string(EPOCH + ("+00" if tz else "")),
         to=exp.DataType.build("TIMESTAMPTZ" if tz else "TIMESTAMP"),
     )
-    if offset is not None:
-        origin = exp.Add(this=origin, expression=offset.copy())
-    table_name = source.name
-    alias = table.alias or table_name
-    rows = exp.Column(this=exp.Star(), table=identifier(table_name))
-    time_col = exp.Column(this=identifier(column.name), table=identifier(table_name))
+    offset = window.args.get("offset")
+    return origin if offset is None else exp.Add(this=origin, expression=offset.copy())
+
+
+def _each_row(name: str, time_col: exp.Column, *windows: exp.Expr) -> exp.Select:
+    """``SELECT name.*, <windows> FROM name WHERE time_col IS NOT NULL``: a row with a NULL
+    time is in no window (`docs/semantics.md`)."""
+    rows = exp.Column(this=exp.Star(), table=identifier(name))
     not_null = exp.Not(this=exp.Is(this=time_col.copy(), expression=exp.Null()))
-    if not is_hop:
-        start = _bucket(target, size, time_col, origin)
-        select = (
-            exp.select(
-                rows,
-                exp.alias_(start, identifier("window_start")),
-                exp.alias_(
-                    exp.Add(this=start.copy(), expression=size.copy()), identifier("window_end")
-                ),
-            )
-            .from_(exp.Table(this=identifier(table_name)))
-            .where(not_null)
-        )
-    else:
-        last = _bucket(target, hop, time_col, origin)
-        first = exp.Add(
-            this=exp.Sub(this=last.copy(), expression=size.copy()), expression=hop.copy()
-        )
-        series: exp.Expr = exp.Anonymous(
-            this="GENERATE_SERIES", expressions=[first, last, hop.copy()]
-        )
-        if target == "duckdb":
-            series = exp.Unnest(expressions=[series])
-        inner = (
-            exp.select(rows, exp.alias_(series, identifier("window_start")))
-            .from_(exp.Table(this=identifier(table_name)))
-            .where(not_null)
-        )
-        expanded = identifier("hop_rows")
-        select = exp.select(
-            exp.Column(this=exp.Star(), table=expanded.copy()),
-            exp.alias_(
-                exp.Add(
-                    this=exp.Column(this=identifier("window_start"), table=expanded.copy()),
-                    expression=size.copy(),
-                ),
-                identifier("window_end"),
-            ),
-        ).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=expanded)))
-    return exp.Subquery(this=select, alias=exp.TableAlias(this=identifier(alias)))
+    return exp.select(rows, *windows).from_(exp.Table(this=identifier(name))).where(not_null)
+
+
+def _hop_rows(
+    target: Target, name: str, time_col: exp.Column, hop: exp.Expr, size: exp.Expr, origin: exp.Expr
+) -> exp.Select:
+    """Every row once per hop window containing it: the window starts run from the last one
+    (the row's time aligned to ``hop``) back over ``size``, one ``hop`` apart."""
+    last = _bucket(target, hop, time_col, origin)
+    first = exp.Add(this=exp.Sub(this=last.copy(), expression=size.copy()), expression=hop.copy())
+    series: exp.Expr = exp.Anonymous(this="GENERATE_SERIES", expressions=[first, last, hop.copy()])
+    if not capabilities(target).select_list_expands_series:
+        series = exp.Unnest(expressions=[series])
+    inner = _each_row(name, time_col, exp.alias_(series, identifier("window_start")))
+    expanded = identifier("hop_rows")
+    start = exp.Column(this=identifier("window_start"), table=expanded.copy())
+    return exp.select(
+        exp.Column(this=exp.Star(), table=expanded.copy()),
+        exp.alias_(exp.Add(this=start, expression=size.copy()), identifier("window_end")),
+    ).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=expanded)))

@@ -41,7 +41,8 @@ from ecomdsl.dsl.objects import PipelineObject
 from ecomdsl.engines.duckdb_engine import DuckDBEngine
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
-from ecomdsl.sql.lower import LoweringError, Target, lower_table, lower_view
+from ecomdsl.sql.lower import LoweringError, lower_table, lower_view
+from ecomdsl.targets import Target
 from tests.helpers import build, events, products
 
 NOW = dt.datetime(2026, 3, 2, 12, 0)
