@@ -13,6 +13,12 @@ from typing import Any
 from ecomdsl.engines.runner import ViewResult
 
 
+def decimal_text(value: decimal.Decimal) -> str:
+    """A Decimal as a person writes it: 10.5, not 10.5000000000 or 1.05E+1."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def cell(value: Any) -> str:
     """A value as a person reads it in a table."""
     if value is None:
@@ -20,8 +26,7 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, decimal.Decimal):
-        text = f"{value:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return decimal_text(value)
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, dt.datetime):

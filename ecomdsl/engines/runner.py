@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
 from sqlglot import exp
 
+from ecomdsl import graph
 from ecomdsl.engines.data import Loaded, kept_rows
+from ecomdsl.engines.engine import Engine
+from ecomdsl.engines.files import load_files
 from ecomdsl.errors import EcomdslError
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
@@ -24,16 +27,6 @@ from ecomdsl.sql.lower import Target, lower_table, lower_view
 
 class EngineError(EcomdslError):
     """A statement failed on the engine; says which object and shows the SQL."""
-
-
-class Engine(Protocol):
-    target: Target
-
-    def execute(self, sql: str) -> None: ...
-
-    def fetch(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]: ...
-
-    def close(self) -> None: ...
 
 
 @attrs.frozen
@@ -64,17 +57,10 @@ def sort_key(row: Sequence[Any]) -> tuple[Any, ...]:
 
 
 def upstream_tables(p: ir.ResolvedPipeline, name: str) -> set[str]:
-    found: set[str] = set()
-    stack = [name]
-    defs = {d.name: d for d in p.objects}
-    while stack:
-        d = defs[stack.pop()]
-        for r in d.reads:
-            if isinstance(defs[r], ir.TableDef):
-                found.add(r)
-            else:
-                stack.append(r)
-    return found
+    """The input tables ``name`` reads, directly or through other views."""
+    tables = {d.name for d in p.objects if isinstance(d, ir.TableDef)}
+    dag = graph.build((d.name for d in p.objects), p.edges)
+    return {n for n in graph.upstream(dag, name) if n in tables}
 
 
 def sql(tree: exp.Expr, target: Target) -> str:
@@ -152,8 +138,6 @@ def run(
     runner = Runner(pipeline, engine)
     runner.create_tables()
     if data_dir is not None:
-        from ecomdsl.engines.files import load_files
-
         loaded = load_files(runner, data_dir)
     else:
         loaded = runner.load(pipeline.test_data if inserts is None else inserts)
