@@ -12,7 +12,8 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from ecomdsl.compiler import compile_paths, diff
+from ecomdsl.compiler import compile_paths
+from ecomdsl.generated import diff
 from ecomdsl.model.build import resolve
 from ecomdsl.render import FILES, render, sql_text
 from ecomdsl.sql.emit import Emitter
