@@ -49,7 +49,6 @@ class ViewPlanner(PlannerBase):
             return False
         if not ours and self.options.adopt and rel.kind in (VIEW, MV):
             return False
-        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, f"a {rel.kind} has its name"))
         if ours:
             message = (
                 f"{o.name!r} is a {rel.kind} where ecomdsl keeps the view that reads {o.kind} "
@@ -68,7 +67,7 @@ class ViewPlanner(PlannerBase):
                 if rel.kind in (VIEW, MV)
                 else "rename or drop it, or deploy to another --schema"
             )
-        self.problem(o.name, Action.BLOCKED, message, hint)
+        self.blocked(o, f"a {rel.kind} has its name", message, hint)
         return True
 
     def _adopt(self, o: DesiredObject, rel: Relation) -> None:

@@ -68,6 +68,11 @@ class PlannerBase:
     def problem(self, name: str, action: Action, message: str, hint: str = "") -> None:
         self.problems.append(Problem(name, action, message, hint))
 
+    def blocked(self, o: DesiredObject, detail: str, message: str, hint: str) -> None:
+        """The pipeline's object cannot be deployed: its line in the plan and the problem."""
+        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, detail))
+        self.problem(o.name, Action.BLOCKED, message, hint)
+
     def taken(self, o: DesiredObject) -> bool:
         """Another pipeline deployed an object with this name here: blocked unless --adopt
         (a renamed pipeline takes its objects over that way)."""
@@ -80,12 +85,9 @@ class PlannerBase:
                 if v.logical_name == o.name:
                     self.ours[k] = attrs.evolve(v, pipeline=self.pipeline)
             return False
-        self.changes.append(
-            Change(o.name, o.kind, Action.BLOCKED, f"belongs to pipeline {record.pipeline}")
-        )
-        self.problem(
-            o.name,
-            Action.BLOCKED,
+        self.blocked(
+            o,
+            f"belongs to pipeline {record.pipeline}",
             f"{o.name!r} in schema {self.catalog.schema!r} was deployed by pipeline "
             f"{record.pipeline!r}",
             "deploy the pipelines into different schemas (--schema); if you renamed the "
@@ -97,10 +99,9 @@ class PlannerBase:
         """Names ecomdsl gives its own objects cannot be pipeline names."""
         if not RESERVED.search(o.name):
             return False
-        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, "a reserved name"))
-        self.problem(
-            o.name,
-            Action.BLOCKED,
+        self.blocked(
+            o,
+            "a reserved name",
             f"{o.name!r} ends like the names ecomdsl gives its own objects "
             "(__ecd_new, __ecd_old, __ecd_next, __ecd_prev, __ecd_legacy, or __ and 8 hex digits)",
             "rename the object in the pipeline",
@@ -112,10 +113,9 @@ class PlannerBase:
         size = len(o.name.encode())
         if self.adapter.engine != "postgres" or size <= MAX_PG_NAME:
             return False
-        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, "name too long"))
-        self.problem(
-            o.name,
-            Action.BLOCKED,
+        self.blocked(
+            o,
+            "name too long",
             f"{o.name!r} is {size} bytes long: PostgreSQL keeps 63 bytes of a name and "
             f"ecomdsl adds up to 12 (__ecd_legacy), so at most {MAX_PG_NAME} bytes deploy there",
             "shorten the name",
