@@ -180,12 +180,4 @@ class RetirePlanner(PlannerBase):
         """Objects renamed by --adopt: dropped once the pipeline's version is in place."""
         for legacy, kind in sorted(self.adopted_legacy.items()):
             name = legacy.removesuffix("__ecd_legacy")
-            self.steps[Phase.RETIRE].append(
-                Step(
-                    Phase.RETIRE,
-                    name,
-                    "drop adopted",
-                    self.sql([drop(legacy, drop_kind(kind))]),
-                    after=(ObjectEvent(name, legacy, kind, DROPPED),),
-                )
-            )
+            self.drop_step(name, legacy, kind, "drop adopted")

@@ -151,16 +151,7 @@ class TablePlanner(PlannerBase):
         if not (allowed and (strategy == "empty" or (strategy == "copy" and o.kind != SOURCE))):
             self._refuse_recreate(o, detail, at_stake, allowed, strategy)
             return
-        outside = [d for d in self.catalog.readers(o.name) if not self.ours_reader(d)]
-        if outside:
-            shown = ", ".join(d.display() for d in outside)
-            self.problem(
-                o.name,
-                Action.BLOCKED,
-                f"{shown} read(s) {o.name!r}, which this deploy recreates: it would keep "
-                "reading the old table",
-                f"drop {shown} before the apply and create it again after",
-            )
+        self.left_reading(o.name, "recreates", "table")
         new, old = scratch_names(o.name)
         for scratch in (new, old):
             self.reserved_in_the_way(scratch, o.name)
@@ -302,15 +293,7 @@ class TablePlanner(PlannerBase):
                     "drop the reader first (ecomdsl never drops what it does not manage)",
                 )
                 continue
-            self.steps[Phase.RETIRE].append(
-                Step(
-                    Phase.RETIRE,
-                    name,
-                    "drop old table",
-                    self.sql([drop(leftover, drop_kind(kind))]),
-                    after=(ObjectEvent(name, leftover, kind, DROPPED),),
-                )
-            )
+            self.drop_step(name, leftover, kind, "drop old table")
 
     def check_allowances(self) -> None:
         """Every --allow-destructive names a table of the pipeline (or one it had), with

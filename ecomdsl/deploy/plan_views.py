@@ -165,16 +165,7 @@ class ViewPlanner(PlannerBase):
                 # the facade is right; make the journal say so
                 self.steps[Phase.SWITCH].append(Step(Phase.SWITCH, name, "record", (), after=live))
             return
-        outside = [d for d in self.catalog.readers(name) if not self.ours_reader(d)]
-        if outside:
-            shown = ", ".join(d.display() for d in outside)
-            self.problem(
-                name,
-                Action.BLOCKED,
-                f"{shown} read(s) {name!r}, which this deploy switches to a new version: "
-                "it would keep reading the old one",
-                f"drop {shown} before the apply and create it again after",
-            )
+        self.left_reading(name, "switches to a new version", "one")
         scratch = [self.adapter.next_name(name)]
         if self.adapter.TRANSACTIONAL_DDL:
             scratch.append(self.adapter.prev_name(name))

@@ -9,12 +9,13 @@ from typing import Any
 import attrs
 from sqlglot import exp
 
-from ecomdsl.deploy.adapters import Adapter, Grant
+from ecomdsl.deploy.adapters import Adapter, Grant, drop
 from ecomdsl.deploy.catalog import Catalog, Dependent
 from ecomdsl.deploy.desired import Desired, DesiredObject
 from ecomdsl.deploy.plan import (
     Action,
     Change,
+    ObjectEvent,
     Options,
     Phase,
     Problem,
@@ -22,7 +23,7 @@ from ecomdsl.deploy.plan import (
     Step,
 )
 from ecomdsl.deploy.state import DROPPED, JournalState
-from ecomdsl.deploy.tables import MAX_PG_NAME, RESERVED
+from ecomdsl.deploy.tables import MAX_PG_NAME, RESERVED, drop_kind
 
 
 class PlannerBase:
@@ -64,6 +65,12 @@ class PlannerBase:
 
     def step(self, phase: Phase, obj: str, what: str, trees: Iterable[exp.Expr], **kw: Any) -> None:
         self.steps[phase].append(Step(phase, obj, what, self.sql(trees), **kw))
+
+    def drop_step(self, name: str, phys: str, kind: str, what: str) -> None:
+        """Drop ``phys`` (a version of ``name`` or left by it) at the end, journaled."""
+        sql = self.sql([drop(phys, drop_kind(kind))])
+        after = (ObjectEvent(name, phys, kind, DROPPED),)
+        self.steps[Phase.RETIRE].append(Step(Phase.RETIRE, name, what, sql, after=after))
 
     def problem(self, name: str, action: Action, message: str, hint: str = "") -> None:
         self.problems.append(Problem(name, action, message, hint))
@@ -152,6 +159,20 @@ class PlannerBase:
             "drop or rename it",
         )
         return True
+
+    def left_reading(self, name: str, change: str, old: str) -> None:
+        """Readers ecomdsl does not manage would keep reading the ``old`` version of
+        ``name`` after this deploy's ``change``: a problem, until they are dropped."""
+        outside = [d for d in self.catalog.readers(name) if not self.ours_reader(d)]
+        if outside:
+            shown = ", ".join(d.display() for d in outside)
+            self.problem(
+                name,
+                Action.BLOCKED,
+                f"{shown} read(s) {name!r}, which this deploy {change}: it would keep "
+                f"reading the old {old}",
+                f"drop {shown} before the apply and create it again after",
+            )
 
     def ours_reader(self, d: Dependent) -> bool:
         """A reader that is ecomdsl's (journaled, scratch views of a switch included) or that
