@@ -21,6 +21,7 @@ from ecomdsl.engines.engine import Engine
 from ecomdsl.engines.files import load_files
 from ecomdsl.errors import EcomdslError
 from ecomdsl.model import ir
+from ecomdsl.model.typecheck import did_you_mean
 from ecomdsl.sql.emit import Emitter
 from ecomdsl.sql.lower import Target, lower_table, lower_view
 
@@ -144,20 +145,7 @@ def run(
     # NOW() is bound to the newest event time loaded, as if queried right after it
     at = now or loaded.newest or dt.datetime(1970, 1, 1)
     runner.create_views(at, loaded.final_watermarks)
-    names = (
-        list(views)
-        if views is not None
-        else [d.name for d in pipeline.objects if isinstance(d, ir.ViewDef) and d.materialized]
-    )
-    known = {d.name for d in pipeline.objects}
-    for name in names:
-        if name not in known:
-            from ecomdsl.model.typecheck import did_you_mean
-
-            hint = did_you_mean(name, sorted(known))
-            raise EcomdslError(
-                f"pipeline {pipeline.name!r} has no object {name!r}" + (f"; {hint}" if hint else "")
-            )
+    names = _to_read(pipeline, views)
     order = [d.name for d in pipeline.objects]
     counts = {t: loaded.counts[t] for t in order if t in loaded.counts}
     return RunResult(
@@ -168,3 +156,17 @@ def run(
         dict(loaded.dropped),
         at,
     )
+
+
+def _to_read(pipeline: ir.ResolvedPipeline, views: Sequence[str] | None) -> list[str]:
+    """The objects ``views`` names, each checked to exist (default: the materialized views)."""
+    if views is None:
+        return [d.name for d in pipeline.objects if isinstance(d, ir.ViewDef) and d.materialized]
+    known = sorted(d.name for d in pipeline.objects)
+    for name in views:
+        if name not in known:
+            hint = did_you_mean(name, known)
+            raise EcomdslError(
+                f"pipeline {pipeline.name!r} has no object {name!r}" + (f"; {hint}" if hint else "")
+            )
+    return list(views)
