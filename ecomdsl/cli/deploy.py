@@ -181,15 +181,22 @@ def apply(
         yes, "apply: no terminal to confirm on; review `ecomdsl plan` and pass --yes"
     )
     root = project_root()
-    if saved is not None:
-        t = saved.target(root, dsn=dsn, target=target, schema=schema)
-        _deploy(
-            t, None, saved.pipeline, saved.options, saved.hash, yes, with_test_data, lock_timeout
-        )
-    else:
+    if saved is None:
         t = resolve_target(root, dsn=dsn, target=target, schema=schema)
         options = _options(prune, adopt, allow_destructive)
-        _deploy(t, paths, pipeline, options, None, yes, with_test_data, lock_timeout)
+        source, expected_hash = (paths, pipeline), None
+    else:
+        t = saved.target(root, dsn=dsn, target=target, schema=schema)
+        options, source, expected_hash = saved.options, (None, saved.pipeline), saved.hash
+    _deploy(
+        t,
+        source,
+        options,
+        expected_hash=expected_hash,
+        yes=yes,
+        test_data=with_test_data,
+        lock_timeout=lock_timeout,
+    )
 
 
 def _saved_plan(paths: list[Path] | None) -> SavedPlan | None:
@@ -204,20 +211,22 @@ def _saved_plan(paths: list[Path] | None) -> SavedPlan | None:
 @reports_errors(DEPLOY_ERRORS, interrupted="apply")
 def _deploy(
     t: Target,
-    paths: list[Path] | None,
-    pipeline: str | None,
+    source: tuple[list[Path] | None, str | None],
     options: Options,
+    *,
     expected_hash: str | None,
     yes: bool,
     test_data: bool,
     lock_timeout: float,
 ) -> None:
-    """The deploy itself, once the target and the plan's origin are known."""
+    """The deploy itself, once the target is known: ``source`` is where the pipeline comes
+    from (paths and --pipeline), ``expected_hash`` the saved plan's, if one was given."""
     from ecomdsl.deploy import show
     from ecomdsl.deploy.apply import Session, apply
     from ecomdsl.deploy.data import load_after_apply
 
     root = project_root()
+    paths, pipeline = source
     p = _pipeline(paths, root, pipeline, test_data=test_data)
     with Session(t) as session:
         result = apply(
