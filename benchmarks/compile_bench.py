@@ -129,7 +129,8 @@ PHASES_SCRIPT = """
 import inspect, json, tempfile, time
 from pathlib import Path
 t0 = time.perf_counter()
-from ecomdsl.compiler import compile_paths, write
+from ecomdsl.compiler import compile_paths
+from ecomdsl.generated import write
 t1 = time.perf_counter()
 out = {"import ecomdsl": t1 - t0}
 root = Path.cwd()

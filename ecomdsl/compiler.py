@@ -1,14 +1,18 @@
-"""Compile pipelines into the files under ``generated/`` and compare them with what is there."""
+"""The application service: load the pipeline files, resolve, lint, render.
+
+Every command goes through here (compile, check, lint, explain, graph, run, the deploy).
+All errors of all pipelines come back together as one `CompileError`. Writing and diffing
+the files under ``generated/`` is `ecomdsl.generated`'s job.
+"""
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import attrs
 
 from ecomdsl.dsl.objects import Pipeline
-from ecomdsl.errors import CompileError, Diagnostic, LoadError
+from ecomdsl.errors import CompileError, Diagnostic, EcomdslError, LoadError, did_you_mean
 from ecomdsl.lint.engine import LintResult, lint, load_severities
 from ecomdsl.loader import load_pipelines
 from ecomdsl.model import ir
@@ -87,59 +91,32 @@ def _resolve_all(
     return resolved, diagnostics
 
 
-def owned_files(out: Path, compiled: Compiled) -> set[str]:
-    """Existing .sql files in the output folders of the compiled pipelines."""
-    found: set[str] = set()
-    for p in compiled.pipelines:
-        folder = out / p.name
-        if folder.is_dir():
-            found.update(f"{p.name}/{f.name}" for f in folder.glob("*.sql"))
-    return found
+def select_pipelines(
+    pipelines: list[ir.ResolvedPipeline], name: str | None
+) -> list[ir.ResolvedPipeline]:
+    """The pipeline named ``name`` (``--pipeline``), or all of them when no name is given."""
+    if name is None:
+        return pipelines
+    chosen = [p for p in pipelines if p.name == name]
+    if not chosen:
+        found = ", ".join(p.name for p in pipelines)
+        raise EcomdslError(f"no pipeline named {name!r} (found: {found})")
+    return chosen
 
 
-@attrs.frozen
-class WriteResult:
-    written: tuple[str, ...]
-    unchanged: tuple[str, ...]
-    removed: tuple[str, ...]
+def select_pipeline(pipelines: list[ir.ResolvedPipeline], name: str | None) -> ir.ResolvedPipeline:
+    """The one pipeline a command works on: the one named, or the only one there is."""
+    chosen = select_pipelines(pipelines, name)
+    if len(chosen) > 1:
+        found = ", ".join(p.name for p in chosen)
+        raise EcomdslError(f"several pipelines ({found}): choose one with --pipeline")
+    return chosen[0]
 
 
-def write(out: Path, compiled: Compiled) -> WriteResult:
-    """Write the files (only those that changed) and remove stale .sql files of the pipelines."""
-    written, unchanged = [], []
-    for rel, text in compiled.files.items():
-        path = out / rel
-        if path.is_file() and path.read_bytes() == text.encode():
-            unchanged.append(rel)
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode())
-        written.append(rel)
-    removed = sorted(owned_files(out, compiled) - set(compiled.files))
-    for rel in removed:
-        (out / rel).unlink()
-    return WriteResult(tuple(written), tuple(unchanged), tuple(removed))
-
-
-def diff(out: Path, compiled: Compiled, label: str = "generated") -> list[str]:
-    """Unified diffs between the files on disk and a fresh compile (empty when up to date)."""
-    chunks: list[str] = []
-    for rel in sorted(set(compiled.files) | owned_files(out, compiled)):
-        path = out / rel
-        old = path.read_text() if path.is_file() else ""
-        new = compiled.files.get(rel, "")
-        if old == new:
-            continue
-        chunks.append(
-            "".join(
-                difflib.unified_diff(
-                    old.splitlines(keepends=True),
-                    new.splitlines(keepends=True),
-                    fromfile=f"{label}/{rel}" if path.is_file() else "/dev/null",
-                    tofile=f"{label}/{rel} (fresh compile)"
-                    if rel in compiled.files
-                    else "/dev/null",
-                )
-            )
-        )
-    return chunks
+def lint_result_of(results: list[LintResult], name: str) -> LintResult:
+    """The lint result of the pipeline that has the object ``name`` (`ecomdsl explain`)."""
+    for result in results:
+        if name in result.reports:
+            return result
+    hint = did_you_mean(name, sorted(n for r in results for n in r.reports))
+    raise EcomdslError(f"no object named {name!r}" + (f"; {hint}" if hint else ""))

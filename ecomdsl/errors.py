@@ -133,7 +133,3 @@ class CompileError(EcomdslError):
         lines = [d.format(root) for d in self.diagnostics]
         lines.append(f"{count} error{'s' if count != 1 else ''} found")
         return "\n".join(lines)
-
-
-class StaleOutputError(EcomdslError):
-    """`ecomdsl check` found generated files that differ from a fresh compile."""

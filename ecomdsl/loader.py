@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ecomdsl.dsl.objects import Pipeline
 from ecomdsl.errors import CompileError, LoadError, SourceLocation
+from ecomdsl.project import display_path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -22,7 +23,7 @@ def pipeline_files(paths: list[Path], root: Path) -> list[Path]:
         elif path.is_file() and path.suffix == ".py":
             files.append(path)
         else:
-            raise LoadError(f"{_shown(path, root)}: no such pipeline file or folder")
+            raise LoadError(f"{display_path(path, root)}: no such pipeline file or folder")
     return sorted({f.resolve() for f in files})
 
 
@@ -79,14 +80,14 @@ def load_module(path: Path, root: Path) -> object:
         raise
     except Exception as err:
         where = _user_frame(err, path)
-        shown = where.display(root) if where else _shown(path, root)
+        shown = where.display(root) if where else display_path(path, root)
         raise LoadError(
-            f"{shown}: error: importing {_shown(path, root)} failed: {type(err).__name__}: {err}"
+            f"{shown}: error: importing {display_path(path, root)} failed: {type(err).__name__}: {err}"
         ) from err
     loaded = Path(getattr(module, "__file__", "") or "").resolve()
     if loaded != path:
         raise LoadError(
-            f"{_shown(path, root)}: the module name {name!r} is taken by {loaded}; rename the file"
+            f"{display_path(path, root)}: the module name {name!r} is taken by {loaded}; rename the file"
         )
     return module
 
@@ -105,10 +106,3 @@ def load_pipelines(paths: list[Path], root: Path) -> list[Pipeline]:
     if dupes:
         raise LoadError(f"two pipelines are named {dupes[0]!r}; each needs its own name")
     return pipelines
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)

@@ -12,3 +12,11 @@ def find_root(start: str | Path) -> Path:
         if (folder / "pyproject.toml").is_file():
             return folder
     return Path.cwd().resolve()
+
+
+def display_path(path: Path, root: Path) -> str:
+    """``path`` as messages show it: relative to the project root when it lies below it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

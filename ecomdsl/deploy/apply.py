@@ -13,11 +13,10 @@ import contextlib
 import functools
 import secrets
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
 import psycopg
@@ -28,6 +27,7 @@ from ecomdsl.deploy.adapters import Adapter, Postgres, RisingWave, adapter_for
 from ecomdsl.deploy.catalog import read_catalog
 from ecomdsl.deploy.desired import Desired, desired
 from ecomdsl.deploy.errors import DeployError, StalePlan, StepFailed
+from ecomdsl.deploy.execute import Progress, Silent, execute, server_message, watch
 from ecomdsl.deploy.lock import AdvisoryLock, Lock, ViewLock
 from ecomdsl.deploy.plan import ObjectEvent, Options, Plan, Step
 from ecomdsl.deploy.planner import make_plan
@@ -36,30 +36,6 @@ from ecomdsl.deploy.target import Target, actor, connect
 from ecomdsl.model import ir
 
 Fault = Callable[[int, Step, psycopg.Connection[Any]], None]
-
-
-class Progress(Protocol):
-    def start(self, index: int, total: int, step: Step) -> None: ...
-
-    def update(self, index: int, total: int, step: Step, detail: str) -> None: ...
-
-    def done(self, index: int, total: int, step: Step, seconds: float) -> None: ...
-
-    def failed(self, index: int, total: int, step: Step, seconds: float) -> None: ...
-
-
-class Silent:
-    def start(self, index: int, total: int, step: Step) -> None:
-        pass
-
-    def update(self, index: int, total: int, step: Step, detail: str) -> None:
-        pass
-
-    def done(self, index: int, total: int, step: Step, seconds: float) -> None:
-        pass
-
-    def failed(self, index: int, total: int, step: Step, seconds: float) -> None:
-        pass
 
 
 @attrs.frozen
@@ -118,19 +94,28 @@ class Session:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def where(self) -> str:
+        """The engine and the target, as a plan's title names them."""
+        return f"{self.adapter.engine} {self.target.describe()}"
+
     def lock(self, kind: str | None = None) -> Lock:
         """The engine's lock (``kind``: "advisory" or "view" to choose; tests run both)."""
         use_view = kind == "view" or (kind is None and not self.adapter.ADVISORY_LOCK)
         if use_view:
-            return ViewLock(
-                self.conn,
-                self.adapter,
-                self.target.state_schema,
-                self.target.schema,
-                self.deploy_id,
-                self.actor,
-            )
+            return self.view_lock()
         return AdvisoryLock(self.conn, self.target.schema)
+
+    def view_lock(self) -> ViewLock:
+        """The lock view (RisingWave's lock; `ecomdsl unlock` breaks it)."""
+        return ViewLock(
+            self.conn,
+            self.adapter,
+            self.target.state_schema,
+            self.target.schema,
+            self.deploy_id,
+            self.actor,
+        )
 
     def count_rows(self, table: str) -> int | None:
         """Rows at stake in a destructive change (None when they cannot be counted within
@@ -215,7 +200,6 @@ def apply(
 ) -> ApplyResult:
     """Lock, plan again under the lock, check it against ``expected_hash`` (a saved or shown
     plan), ask ``confirm``, then run the steps."""
-    progress = progress or Silent()
     started = time.perf_counter()
     with locked(session, lock_timeout, lock_kind):
         state = session.journal.read()
@@ -225,16 +209,44 @@ def apply(
                 "the saved plan is stale: the database or the pipeline changed since it was "
                 "made; run `ecomdsl plan` again and review the new plan"
             )
-        if plan.problems:
-            raise problems_error(plan)
-        if not plan.pending:
-            return ApplyResult(plan, session.deploy_id, time.perf_counter() - started, 0, None)
-        if confirm is not None and not confirm(plan):
-            raise DeployError("apply cancelled: nothing was changed")
-        executed = run_steps(session, plan, root=root, progress=progress, fault=fault)
-        return ApplyResult(
-            plan, session.deploy_id, time.perf_counter() - started, executed, state.unfinished
+        return carry_out(
+            session,
+            plan,
+            started,
+            confirm=confirm,
+            cancelled="apply cancelled: nothing was changed",
+            root=root,
+            progress=progress,
+            fault=fault,
+            recovered=state.unfinished,
         )
+
+
+def carry_out(
+    session: Session,
+    plan: Plan,
+    started: float,
+    *,
+    confirm: Callable[[Plan], bool] | None,
+    cancelled: str,
+    root: Path,
+    progress: Progress | None,
+    fault: Fault | None = None,
+    event: str = "deploy",
+    recovered: str | None = None,
+) -> ApplyResult:
+    """Refuse a plan with problems, ask ``confirm`` (``cancelled`` says it declined), then
+    run its steps; ``recovered`` is the unfinished deploy the run completes, if any."""
+    if plan.problems:
+        raise problems_error(plan)
+    if not plan.pending:
+        return ApplyResult(plan, session.deploy_id, time.perf_counter() - started, 0, None)
+    if confirm is not None and not confirm(plan):
+        raise DeployError(cancelled)
+    executed = run_steps(
+        session, plan, root=root, progress=progress or Silent(), fault=fault, event=event
+    )
+    return ApplyResult(plan, session.deploy_id, time.perf_counter() - started, executed, recovered)
 
 
 def run_steps(
@@ -246,27 +258,51 @@ def run_steps(
     fault: Fault | None = None,
     event: str = "deploy",
 ) -> int:
-    journal = session.journal
-    conn = session.conn
-    sha = git_commit(root)
+    """Run every step of ``plan`` in order, journaled; stop at the first failure."""
+    run = _Run(session, plan, git_commit(root), progress, fault)
+    run.deploy_event("started", event)
+    for index, step in enumerate(plan.steps, start=1):
+        run.step(index, step)
+    run.deploy_event("finished", event)
+    return run.total
 
-    def deploy_event(name: str, detail: str) -> None:
-        journal.append(
+
+class _Run:
+    """One run of a plan's steps and its journal rows: the deploy's events, each step's
+    start and end, and the objects' states before and after each step."""
+
+    def __init__(
+        self,
+        session: Session,
+        plan: Plan,
+        sha: str | None,
+        progress: Progress,
+        fault: Fault | None,
+    ) -> None:
+        self.session = session
+        self.plan = plan
+        self.sha = sha
+        self.progress = progress
+        self.fault = fault
+        self.total = len(plan.steps)
+
+    def deploy_event(self, name: str, detail: str) -> None:
+        self.session.journal.append(
             "deploys",
-            deploy_id=session.deploy_id,
-            pipeline=plan.pipeline,
+            deploy_id=self.session.deploy_id,
+            pipeline=self.plan.pipeline,
             event=name,
-            actor=session.actor,
+            actor=self.session.actor,
             tool_version=__version__,
-            git_sha=sha,
-            plan_hash=plan.hash,
+            git_sha=self.sha,
+            plan_hash=self.plan.hash,
             detail=detail,
         )
 
-    def step_event(index: int, step: Step, name: str, **values: str) -> None:
-        journal.append(
+    def step_event(self, index: int, step: Step, name: str, **values: str) -> None:
+        self.session.journal.append(
             "steps",
-            deploy_id=session.deploy_id,
+            deploy_id=self.session.deploy_id,
             step=index,
             object=step.object,
             action=step.what,
@@ -274,12 +310,12 @@ def run_steps(
             **values,
         )
 
-    def object_events(events: tuple[ObjectEvent, ...]) -> None:
+    def object_events(self, events: tuple[ObjectEvent, ...]) -> None:
         for ev in events:
-            journal.append(
+            self.session.journal.append(
                 "objects",
-                deploy_id=session.deploy_id,
-                pipeline=plan.pipeline,
+                deploy_id=self.session.deploy_id,
+                pipeline=self.plan.pipeline,
                 logical_name=ev.logical,
                 physical_name=ev.physical,
                 kind=ev.kind,
@@ -289,102 +325,42 @@ def run_steps(
                 detail=ev.detail,
             )
 
-    deploy_event("started", event)
-    total = len(plan.steps)
-    for index, step in enumerate(plan.steps, start=1):
-        progress.start(index, total, step)
+    def step(self, index: int, step: Step) -> None:
+        """Run one step, with its progress shown; a server error ends the run."""
+        self.progress.start(index, self.total, step)
         t0 = time.perf_counter()
         try:
-            if fault is not None:  # tests: a failure at this step boundary
-                fault(index, step, conn)
-            object_events(step.before)
-            step_event(index, step, "started", sql_text=";\n".join(step.statements))
-            watcher = _watch(session, step, functools.partial(progress.update, index, total, step))
-            try:
-                _execute(conn, step)
-            finally:
-                if watcher is not None:
-                    watcher.stop()
-            step_event(index, step, "done")
-            object_events(step.after)
+            self._journaled(index, step)
         except psycopg.Error as err:
-            progress.failed(index, total, step, time.perf_counter() - t0)
-            message = _server_message(err)
-            with contextlib.suppress(psycopg.Error):  # the connection may be gone
-                step_event(index, step, "failed", error=message)
-                deploy_event("failed", message)
-            statements = ";\n".join(step.statements)
-            raise StepFailed(
-                f"{step.object}: {step.what} failed (step {index} of {total}): {message}\n"
-                f"{statements};\n"
-                "nothing after this step ran; run the same command again to complete the "
-                "deploy (every step is idempotent)"
-            ) from None
-        progress.done(index, total, step, time.perf_counter() - t0)
-    deploy_event("finished", event)
-    return total
+            self.progress.failed(index, self.total, step, time.perf_counter() - t0)
+            raise self._failed(index, step, err) from None
+        self.progress.done(index, self.total, step, time.perf_counter() - t0)
 
-
-def _execute(conn: psycopg.Connection[Any], step: Step) -> None:
-    if step.transaction:
-        with conn.transaction():
-            for statement in step.statements:
-                conn.execute(statement.encode())
-        return
-    for statement in step.statements:
-        conn.execute(statement.encode())
-
-
-def _server_message(err: psycopg.Error) -> str:
-    """The server's own words (primary message and SQLSTATE), or what broke the link."""
-    lines = str(err).strip().splitlines()
-    first = lines[0].strip() if lines else type(err).__name__
-    code = err.sqlstate or ""
-    if isinstance(err, psycopg.OperationalError) and (not code or code[:2] in ("08", "57")):
-        # no SQLSTATE: the socket closed; class 08/57: the server ended the session
-        return f"the connection was lost: {first}" + (f" [{code}]" if code else "")
-    diag = getattr(err, "diag", None)
-    primary = getattr(diag, "message_primary", None) if diag is not None else None
-    code = f" [{err.sqlstate}]" if err.sqlstate else ""
-    if err.sqlstate == "55P03":
-        return (
-            f"{primary or first}{code}: another session holds a lock on it (a long query or "
-            "an open transaction), so ecomdsl stopped instead of making readers wait"
-        )
-    return f"{primary or first}{code}"
-
-
-class _Watcher:
-    """Polls RisingWave's ``rw_ddl_progress`` from a second connection during a WAIT."""
-
-    def __init__(self, session: Session, name: str, report: Callable[[str], None]) -> None:
-        self.stop_event = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(session, name, report), daemon=True)
-        self.thread.start()
-
-    def _run(self, session: Session, name: str, report: Callable[[str], None]) -> None:
+    def _journaled(self, index: int, step: Step) -> None:
+        if self.fault is not None:  # tests: a failure at this step boundary
+            self.fault(index, step, self.session.conn)
+        self.object_events(step.before)
+        self.step_event(index, step, "started", sql_text=";\n".join(step.statements))
+        report = functools.partial(self.progress.update, index, self.total, step)
+        watcher = watch(self.session.target, self.session.adapter, step, report)
         try:
-            with connect(session.target, "ecomdsl progress") as side:
-                while not self.stop_event.wait(1.0):
-                    row = side.execute(PROGRESS_QUERY, (session.target.schema, name)).fetchone()
-                    if row and row[0]:
-                        report(str(row[0]))
-        except (psycopg.Error, DeployError):
-            return  # progress is a nicety; the WAIT itself reports failures
+            execute(self.session.conn, step)
+        finally:
+            if watcher is not None:
+                watcher.stop()
+        self.step_event(index, step, "done")
+        self.object_events(step.after)
 
-    def stop(self) -> None:
-        self.stop_event.set()
-        self.thread.join(timeout=2)
-
-
-PROGRESS_QUERY = """
-    SELECT p.progress FROM rw_catalog.rw_ddl_progress p
-    JOIN rw_catalog.rw_relations r ON r.id = p.ddl_id
-    JOIN rw_catalog.rw_schemas s ON s.id = r.schema_id
-    WHERE s.name = %s AND r.name = %s"""
-
-
-def _watch(session: Session, step: Step, report: Callable[[str], None]) -> _Watcher | None:
-    if step.wait_for is None or not isinstance(session.adapter, RisingWave):
-        return None
-    return _Watcher(session, step.wait_for, report)
+    def _failed(self, index: int, step: Step, err: psycopg.Error) -> StepFailed:
+        """Journal the failure (if the connection still lets us) and say what failed."""
+        message = server_message(err)
+        with contextlib.suppress(psycopg.Error):  # the connection may be gone
+            self.step_event(index, step, "failed", error=message)
+            self.deploy_event("failed", message)
+        statements = ";\n".join(step.statements)
+        return StepFailed(
+            f"{step.object}: {step.what} failed (step {index} of {self.total}): {message}\n"
+            f"{statements};\n"
+            "nothing after this step ran; run the same command again to complete the "
+            "deploy (every step is idempotent)"
+        )

@@ -19,6 +19,7 @@ from psycopg import sql as pgsql
 from sqlglot import exp
 
 from ecomdsl.deploy.adapters import Adapter, Postgres, table
+from ecomdsl.deploy.apply import Session
 from ecomdsl.deploy.desired import Desired
 from ecomdsl.deploy.errors import StepFailed
 from ecomdsl.engines.data import kept_rows
@@ -32,6 +33,11 @@ class Loaded:
     skipped: tuple[str, ...]  # tables that already held rows
     dropped: dict[str, int]  # table -> late rows left out
     refreshed: tuple[str, ...]  # PostgreSQL materialized views refreshed
+
+
+def load_after_apply(session: Session, pipeline: ir.ResolvedPipeline) -> Loaded:
+    """``apply --with-test-data``: the pipeline's test data, into what was just deployed."""
+    return load_test_data(session.conn, session.adapter, session.desired(pipeline))
 
 
 def load_test_data(conn: psycopg.Connection[Any], adapter: Adapter, want: Desired) -> Loaded:

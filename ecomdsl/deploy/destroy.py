@@ -11,18 +11,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from ecomdsl.deploy.apply import (
-    ApplyResult,
-    Progress,
-    Session,
-    Silent,
-    locked,
-    problems_error,
-    run_steps,
-)
+from ecomdsl.deploy.apply import ApplyResult, Session, carry_out, locked
 from ecomdsl.deploy.catalog import read_catalog
 from ecomdsl.deploy.desired import Desired
-from ecomdsl.deploy.errors import DeployError
+from ecomdsl.deploy.execute import Progress
 from ecomdsl.deploy.plan import Options, Plan
 from ecomdsl.deploy.planner import make_plan
 from ecomdsl.model import ir
@@ -59,13 +51,13 @@ def destroy(
     started = time.perf_counter()
     with locked(session, lock_timeout):
         plan = destroy_plan(session, pipeline, include_tables)
-        if plan.problems:
-            raise problems_error(plan)
-        if not plan.pending:
-            return ApplyResult(plan, session.deploy_id, time.perf_counter() - started, 0, None)
-        if confirm is not None and not confirm(plan):
-            raise DeployError("destroy cancelled: nothing was dropped")
-        executed = run_steps(
-            session, plan, root=root, progress=progress or Silent(), event="destroy"
+        return carry_out(
+            session,
+            plan,
+            started,
+            confirm=confirm,
+            cancelled="destroy cancelled: nothing was dropped",
+            root=root,
+            progress=progress,
+            event="destroy",
         )
-    return ApplyResult(plan, session.deploy_id, time.perf_counter() - started, executed, None)

@@ -107,15 +107,9 @@ class RetirePlanner(PlannerBase):
         present = {p: n for p, n in self.retire.items() if self.catalog.get(p) is not None}
         for phys, name in sorted(self.retire.items()):
             if phys not in present and phys in self.ours:
-                record = self.ours[phys]
+                event = ObjectEvent(name, phys, self.ours[phys].kind, DROPPED)
                 self.steps[Phase.RETIRE].append(
-                    Step(
-                        Phase.RETIRE,
-                        name,
-                        "forget",
-                        (),
-                        after=(ObjectEvent(name, phys, record.kind, DROPPED),),
-                    )
+                    Step(Phase.RETIRE, name, "forget", (), after=(event,))
                 )
         # facades of pruned objects are retired with their physical objects
         wanted = {o.name for o in self.want.objects}
@@ -127,60 +121,63 @@ class RetirePlanner(PlannerBase):
                 and name in self.ours
             ):
                 present[name] = name
+        blocked: set[str] = set()
+        for phys in nx.lexicographical_topological_sort(self._drop_order(present), key=str):
+            if self._still_read(phys, present, blocked):
+                blocked.add(phys)
+            else:
+                self._drop(phys, present[phys])
+
+    def _drop_order(self, present: dict[str, str]) -> nx.DiGraph[str]:
+        """The retired objects, an edge from each reader to what it reads (dropped after)."""
         graph: nx.DiGraph[str] = nx.DiGraph()
         graph.add_nodes_from(sorted(present))
         for phys in present:
             for reader in self.catalog.readers(phys):
                 if reader.schema == self.catalog.schema and reader.name in present:
                     graph.add_edge(reader.name, phys)  # drop the reader first
-        blocked: set[str] = set()
+        return graph
+
+    def _still_read(self, phys: str, present: dict[str, str], blocked: set[str]) -> bool:
+        """Something that stays reads ``phys`` (a reader ecomdsl does not manage: a problem),
+        or a reader of it could not be dropped: it stays too."""
         schema = self.catalog.schema
-        for phys in nx.lexicographical_topological_sort(graph, key=str):
-            readers = self.catalog.readers(phys)
-            # our own objects that stay read only the new versions once the apply is done
-            outside = [
-                d
-                for d in readers
-                if not (d.schema == schema and (d.name in present or d.name in self.keep))
-            ]
-            if outside or any(d.schema == schema and d.name in blocked for d in readers):
-                blocked.add(phys)
-                if outside:
-                    shown = ", ".join(d.display() for d in outside)
-                    self.problem(
-                        present[phys],
-                        Action.BLOCKED,
-                        f"{phys!r} is to be dropped, but {shown} read(s) it and is not "
-                        "managed by ecomdsl",
-                        "drop the reader first (ecomdsl never drops what it does not manage)",
-                    )
-                continue
-            rel = self.catalog.get(phys)
-            assert rel is not None
-            found = self.ours.get(phys)
-            kind = found.kind if found else rel.kind
-            self.steps[Phase.RETIRE].append(
-                Step(
-                    Phase.RETIRE,
-                    present[phys],
-                    "drop",
-                    self.sql([drop(phys, drop_kind(rel.kind))]),
-                    after=(ObjectEvent(present[phys], phys, kind, DROPPED),)
-                    if found is not None or phys in self.adopted_legacy
-                    else (),
-                )
+        readers = self.catalog.readers(phys)
+        # our own objects that stay read only the new versions once the apply is done
+        outside = [
+            d
+            for d in readers
+            if not (d.schema == schema and (d.name in present or d.name in self.keep))
+        ]
+        if outside:
+            shown = ", ".join(d.display() for d in outside)
+            self.problem(
+                present[phys],
+                Action.BLOCKED,
+                f"{phys!r} is to be dropped, but {shown} read(s) it and is not managed by ecomdsl",
+                "drop the reader first (ecomdsl never drops what it does not manage)",
             )
+            return True
+        return any(d.schema == schema and d.name in blocked for d in readers)
+
+    def _drop(self, phys: str, name: str) -> None:
+        rel = self.catalog.get(phys)
+        assert rel is not None
+        found = self.ours.get(phys)
+        kind = found.kind if found else rel.kind
+        journaled = found is not None or phys in self.adopted_legacy
+        self.steps[Phase.RETIRE].append(
+            Step(
+                Phase.RETIRE,
+                name,
+                "drop",
+                self.sql([drop(phys, drop_kind(rel.kind))]),
+                after=(ObjectEvent(name, phys, kind, DROPPED),) if journaled else (),
+            )
+        )
 
     def legacy_steps(self) -> None:
         """Objects renamed by --adopt: dropped once the pipeline's version is in place."""
         for legacy, kind in sorted(self.adopted_legacy.items()):
             name = legacy.removesuffix("__ecd_legacy")
-            self.steps[Phase.RETIRE].append(
-                Step(
-                    Phase.RETIRE,
-                    name,
-                    "drop adopted",
-                    self.sql([drop(legacy, drop_kind(kind))]),
-                    after=(ObjectEvent(name, legacy, kind, DROPPED),),
-                )
-            )
+            self.drop_step(name, legacy, kind, "drop adopted")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import attrs
+
 from ecomdsl.deploy.adapters import rename
 from ecomdsl.deploy.catalog import MV, VIEW, Relation
 from ecomdsl.deploy.desired import DesiredObject, facade
@@ -15,6 +17,17 @@ from ecomdsl.deploy.plan import (
 from ecomdsl.deploy.planning import PlannerBase
 from ecomdsl.deploy.state import BUILDING, BUILT, DROPPED, FACADE, LIVE, ObjectRecord
 from ecomdsl.deploy.tables import drop_kind
+
+
+@attrs.frozen
+class _Found:
+    """What the database has of one view: the facade with its name (and ecomdsl's record
+    of it), what that facade reads now, and the physical object the pipeline wants."""
+
+    facade: Relation | None
+    record: ObjectRecord | None
+    current: str | None
+    physical: Relation | None
 
 
 class ViewPlanner(PlannerBase):
@@ -39,8 +52,9 @@ class ViewPlanner(PlannerBase):
             reads = self.catalog.reads_names(name)
             current = next(iter(sorted(reads))) if len(reads) == 1 else None
         self._build(o, phys_rel)
-        self._switch(o, facade_rel, facade_record, current, phys_rel)
-        self._describe(o, facade_rel, facade_record, current, phys_rel, rebuilt)
+        found = _Found(facade_rel, facade_record, current, phys_rel)
+        self._switch(o, found)
+        self._describe(o, found, rebuilt)
 
     def _in_the_way(self, o: DesiredObject, rel: Relation, ours: bool) -> bool:
         """Something that is not our facade has the name: blocked (unless --adopt can take a
@@ -49,7 +63,6 @@ class ViewPlanner(PlannerBase):
             return False
         if not ours and self.options.adopt and rel.kind in (VIEW, MV):
             return False
-        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, f"a {rel.kind} has its name"))
         if ours:
             message = (
                 f"{o.name!r} is a {rel.kind} where ecomdsl keeps the view that reads {o.kind} "
@@ -68,7 +81,7 @@ class ViewPlanner(PlannerBase):
                 if rel.kind in (VIEW, MV)
                 else "rename or drop it, or deploy to another --schema"
             )
-        self.problem(o.name, Action.BLOCKED, message, hint)
+        self.blocked(o, f"a {rel.kind} has its name", message, hint)
         return True
 
     def _adopt(self, o: DesiredObject, rel: Relation) -> None:
@@ -145,10 +158,7 @@ class ViewPlanner(PlannerBase):
     def _switch(
         self,
         o: DesiredObject,
-        facade_rel: Relation | None,
-        facade_record: ObjectRecord | None,
-        current: str | None,
-        phys_rel: Relation | None,
+        found: _Found,
     ) -> None:
         """Create the facade, or point it at the new physical object atomically."""
         name, phys = o.name, o.physical
@@ -156,26 +166,17 @@ class ViewPlanner(PlannerBase):
             ObjectEvent(name, phys, o.kind, LIVE, o.fingerprint),
             ObjectEvent(name, name, FACADE, LIVE),
         )
-        if facade_rel is None:
+        if found.facade is None:
             self.step(Phase.SWITCH, name, "create facade", [facade(name, phys)], after=live)
             return
-        if current == phys:
-            if phys_rel is not None and any(
-                r is None or r.state != LIVE for r in (facade_record, self.ours.get(phys))
+        if found.current == phys:
+            if found.physical is not None and any(
+                r is None or r.state != LIVE for r in (found.record, self.ours.get(phys))
             ):
                 # the facade is right; make the journal say so
                 self.steps[Phase.SWITCH].append(Step(Phase.SWITCH, name, "record", (), after=live))
             return
-        outside = [d for d in self.catalog.readers(name) if not self.ours_reader(d)]
-        if outside:
-            shown = ", ".join(d.display() for d in outside)
-            self.problem(
-                name,
-                Action.BLOCKED,
-                f"{shown} read(s) {name!r}, which this deploy switches to a new version: "
-                "it would keep reading the old one",
-                f"drop {shown} before the apply and create it again after",
-            )
+        self.left_reading(name, "switches to a new version", "one")
         scratch = [self.adapter.next_name(name)]
         if self.adapter.TRANSACTIONAL_DDL:
             scratch.append(self.adapter.prev_name(name))
@@ -190,12 +191,12 @@ class ViewPlanner(PlannerBase):
             before=tuple(ObjectEvent(name, n, VIEW, BUILDING) for n in scratch),
             after=(*live, *(ObjectEvent(name, n, VIEW, DROPPED) for n in scratch)),
         )
-        if current is not None and current in self.ours:
-            self.retire[current] = name
-        elif facade_record is not None:
+        if found.current is not None and found.current in self.ours:
+            self.retire[found.current] = name
+        elif found.record is not None:
             # drift: our facade was re-pointed by hand (at nothing of ours, or at more than
             # one object); it is switched back, and what it read is left alone
-            shown = current or ", ".join(sorted(self.catalog.reads_names(name))) or "nothing"
+            shown = found.current or ", ".join(sorted(self.catalog.reads_names(name))) or "nothing"
             self.warnings.append(
                 f"{name}: changed outside ecomdsl (it reads {shown}): switched back; "
                 f"{shown} is not ecomdsl's and is left alone"
@@ -204,34 +205,31 @@ class ViewPlanner(PlannerBase):
     def _describe(
         self,
         o: DesiredObject,
-        facade_rel: Relation | None,
-        facade_record: ObjectRecord | None,
-        current: str | None,
-        phys_rel: Relation | None,
+        found: _Found,
         rebuilt: dict[str, str],
     ) -> None:
         """The object's line in the plan (and what its readers say when it is rebuilt)."""
         name, phys = o.name, o.physical
-        if facade_rel is None and current is None:
+        if found.facade is None and found.current is None:
             detail = ""
-            if phys_rel is not None:
+            if found.physical is not None:
                 detail = (
                     "its view was dropped outside ecomdsl: created again"
-                    if facade_record is not None and facade_record.state == LIVE
+                    if found.record is not None and found.record.state == LIVE
                     else "resumes an interrupted build"
                 )
             self.changes.append(Change(name, o.kind, Action.CREATE, detail, phys))
-        elif current == phys:
+        elif found.current == phys:
             self.changes.append(
                 Change(name, o.kind, Action.UNCHANGED, "", phys)
-                if phys_rel is not None and phys_rel.ready
+                if found.physical is not None and found.physical.ready
                 else Change(name, o.kind, Action.REBUILD, "finishes an interrupted build", phys)
             )
         else:
-            old = self.ours.get(current) if current else None
+            old = self.ours.get(found.current) if found.current else None
             if old is not None and old.fingerprint != o.fingerprint:
                 reason = "definition changed"
-            elif old is None and facade_record is not None:
+            elif old is None and found.record is not None:
                 reason = "its view was changed outside ecomdsl: switched back"
             else:
                 moved = [r for r in o.reads if r in rebuilt]
@@ -239,6 +237,6 @@ class ViewPlanner(PlannerBase):
                     "reads " + ", ".join(moved) + ", rebuilt" if moved else "definition changed"
                 )
             rebuilt[name] = reason
-            self.changes.append(Change(name, o.kind, Action.REBUILD, reason, phys, current))
-        if facade_rel is None or current != phys:
+            self.changes.append(Change(name, o.kind, Action.REBUILD, reason, phys, found.current))
+        if found.facade is None or found.current != phys:
             rebuilt.setdefault(name, "new")

@@ -9,12 +9,13 @@ from typing import Any
 import attrs
 from sqlglot import exp
 
-from ecomdsl.deploy.adapters import Adapter, Grant
+from ecomdsl.deploy.adapters import Adapter, Grant, drop
 from ecomdsl.deploy.catalog import Catalog, Dependent
 from ecomdsl.deploy.desired import Desired, DesiredObject
 from ecomdsl.deploy.plan import (
     Action,
     Change,
+    ObjectEvent,
     Options,
     Phase,
     Problem,
@@ -22,7 +23,7 @@ from ecomdsl.deploy.plan import (
     Step,
 )
 from ecomdsl.deploy.state import DROPPED, JournalState
-from ecomdsl.deploy.tables import MAX_PG_NAME, RESERVED
+from ecomdsl.deploy.tables import MAX_PG_NAME, RESERVED, drop_kind
 
 
 class PlannerBase:
@@ -65,8 +66,19 @@ class PlannerBase:
     def step(self, phase: Phase, obj: str, what: str, trees: Iterable[exp.Expr], **kw: Any) -> None:
         self.steps[phase].append(Step(phase, obj, what, self.sql(trees), **kw))
 
+    def drop_step(self, name: str, phys: str, kind: str, what: str) -> None:
+        """Drop ``phys`` (a version of ``name`` or left by it) at the end, journaled."""
+        sql = self.sql([drop(phys, drop_kind(kind))])
+        after = (ObjectEvent(name, phys, kind, DROPPED),)
+        self.steps[Phase.RETIRE].append(Step(Phase.RETIRE, name, what, sql, after=after))
+
     def problem(self, name: str, action: Action, message: str, hint: str = "") -> None:
         self.problems.append(Problem(name, action, message, hint))
+
+    def blocked(self, o: DesiredObject, detail: str, message: str, hint: str) -> None:
+        """The pipeline's object cannot be deployed: its line in the plan and the problem."""
+        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, detail))
+        self.problem(o.name, Action.BLOCKED, message, hint)
 
     def taken(self, o: DesiredObject) -> bool:
         """Another pipeline deployed an object with this name here: blocked unless --adopt
@@ -80,12 +92,9 @@ class PlannerBase:
                 if v.logical_name == o.name:
                     self.ours[k] = attrs.evolve(v, pipeline=self.pipeline)
             return False
-        self.changes.append(
-            Change(o.name, o.kind, Action.BLOCKED, f"belongs to pipeline {record.pipeline}")
-        )
-        self.problem(
-            o.name,
-            Action.BLOCKED,
+        self.blocked(
+            o,
+            f"belongs to pipeline {record.pipeline}",
             f"{o.name!r} in schema {self.catalog.schema!r} was deployed by pipeline "
             f"{record.pipeline!r}",
             "deploy the pipelines into different schemas (--schema); if you renamed the "
@@ -97,10 +106,9 @@ class PlannerBase:
         """Names ecomdsl gives its own objects cannot be pipeline names."""
         if not RESERVED.search(o.name):
             return False
-        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, "a reserved name"))
-        self.problem(
-            o.name,
-            Action.BLOCKED,
+        self.blocked(
+            o,
+            "a reserved name",
             f"{o.name!r} ends like the names ecomdsl gives its own objects "
             "(__ecd_new, __ecd_old, __ecd_next, __ecd_prev, __ecd_legacy, or __ and 8 hex digits)",
             "rename the object in the pipeline",
@@ -112,10 +120,9 @@ class PlannerBase:
         size = len(o.name.encode())
         if self.adapter.engine != "postgres" or size <= MAX_PG_NAME:
             return False
-        self.changes.append(Change(o.name, o.kind, Action.BLOCKED, "name too long"))
-        self.problem(
-            o.name,
-            Action.BLOCKED,
+        self.blocked(
+            o,
+            "name too long",
             f"{o.name!r} is {size} bytes long: PostgreSQL keeps 63 bytes of a name and "
             f"ecomdsl adds up to 12 (__ecd_legacy), so at most {MAX_PG_NAME} bytes deploy there",
             "shorten the name",
@@ -152,6 +159,20 @@ class PlannerBase:
             "drop or rename it",
         )
         return True
+
+    def left_reading(self, name: str, change: str, old: str) -> None:
+        """Readers ecomdsl does not manage would keep reading the ``old`` version of
+        ``name`` after this deploy's ``change``: a problem, until they are dropped."""
+        outside = [d for d in self.catalog.readers(name) if not self.ours_reader(d)]
+        if outside:
+            shown = ", ".join(d.display() for d in outside)
+            self.problem(
+                name,
+                Action.BLOCKED,
+                f"{shown} read(s) {name!r}, which this deploy {change}: it would keep "
+                f"reading the old {old}",
+                f"drop {shown} before the apply and create it again after",
+            )
 
     def ours_reader(self, d: Dependent) -> bool:
         """A reader that is ecomdsl's (journaled, scratch views of a switch included) or that

@@ -1,18 +1,19 @@
-"""A plan for people (text, coloured on a terminal) and for programs (JSON, saved plans)."""
+"""A plan and what a deploy did, for people: text, coloured on a terminal.
+
+For programs (JSON, saved plans) see `ecomdsl.deploy.saved`.
+"""
 
 from __future__ import annotations
 
-import json
-import re
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
-from ecomdsl.deploy.errors import DeployError
-from ecomdsl.deploy.plan import Action, Options, Plan
+from ecomdsl.deploy.plan import Action, Plan
 
-SAVED_FORMAT = 1
+if TYPE_CHECKING:
+    from ecomdsl.deploy.apply import ApplyResult
+    from ecomdsl.deploy.data import Loaded
 
 _MARK = {
     Action.CREATE: ("+", "green"),
@@ -100,81 +101,29 @@ def summary(plan: Plan) -> str:
     return f"Plan: {listed}; {unchanged} unchanged; {len(plan.steps)} step(s)."
 
 
-def as_dict(plan: Plan, where: str) -> dict[str, Any]:
-    return {
-        "ecomdsl_plan": SAVED_FORMAT,
-        "hash": plan.hash,
-        "pipeline": plan.pipeline,
-        "engine": plan.engine,
-        "target": where,
-        "schema": plan.schema,
-        "pending": plan.pending,
-        "options": plan.options.as_dict(),
-        "summary": plan.counts(),
-        "changes": [
-            {
-                "name": c.name,
-                "kind": c.kind,
-                "action": c.action.value,
-                "detail": c.detail,
-                "physical": c.physical,
-                "previous": c.previous,
-            }
-            for c in plan.changes
-        ],
-        "steps": [
-            {
-                "phase": s.phase.value,
-                "object": s.object,
-                "what": s.what,
-                "transaction": s.transaction,
-                "statements": list(s.statements),
-            }
-            for s in plan.steps
-        ],
-        "problems": [
-            {"name": p.name, "action": p.action.value, "message": p.message, "hint": p.hint}
-            for p in plan.problems
-        ],
-        "warnings": list(plan.warnings),
-    }
-
-
-def json_text(plan: Plan, where: str) -> str:
-    return json.dumps(as_dict(plan, where), indent=2) + "\n"
-
-
-def save(plan: Plan, where: str, path: Path) -> None:
-    path.write_text(json_text(plan, where))
-
-
-def load_saved(path: Path) -> dict[str, Any]:
-    """A saved plan's pipeline, schema, options and hash (what `apply FILE` checks)."""
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError) as err:
-        raise DeployError(f"{path}: not a saved plan ({err})") from None
-    if not isinstance(data, dict) or data.get("ecomdsl_plan") != SAVED_FORMAT:
-        raise DeployError(f"{path}: not a plan saved by `ecomdsl plan --out`")
-    for key in ("hash", "pipeline", "schema", "options"):
-        if key not in data:
-            raise DeployError(f"{path}: saved plan has no {key!r}")
-    if not (isinstance(data["hash"], str) and re.fullmatch(r"[0-9a-f]{64}", data["hash"])):
-        raise DeployError(f"{path}: the saved plan's hash is damaged: make the plan again")
-    if not isinstance(data["pipeline"], str) or not isinstance(data["schema"], str):
-        raise DeployError(f"{path}: the saved plan's pipeline or schema is damaged")
-    options = data["options"]
-    allowed = options.get("allow_destructive", []) if isinstance(options, dict) else None
-    if not isinstance(allowed, list) or not all(isinstance(a, str) for a in allowed):
-        raise DeployError(f"{path}: the saved plan's options are damaged: make the plan again")
-    return data
-
-
-def saved_options(data: dict[str, Any]) -> Options:
-    o = data["options"]
-    return Options(
-        prune=o.get("prune") is True,
-        adopt=o.get("adopt") is True,
-        allow_destructive=tuple(o.get("allow_destructive", ())),
-        keep_tables=o.get("keep_tables") is True,
+def applied(result: ApplyResult, where: str, colour: bool = False) -> str:
+    """What an apply did (the plan's review was shown before it ran)."""
+    if result.executed == 0:
+        plan = text(result.plan, where, colour=colour, show_sql=False)
+        return plan + "Nothing to apply: the database already matches the pipeline.\n"
+    note = f" (completed the interrupted deploy {result.recovered})" if result.recovered else ""
+    return (
+        f"Applied {result.executed} step(s) in {result.seconds:.2f}s as deploy "
+        f"{result.deploy_id}{note}.\n"
     )
+
+
+def destroyed(result: ApplyResult) -> str:
+    if result.executed == 0:
+        return "Nothing to destroy: no object of this pipeline is deployed there.\n"
+    return f"Destroyed: {result.executed} step(s) in {result.seconds:.2f}s.\n"
+
+
+def loaded(data: Loaded) -> str:
+    """What ``apply --with-test-data`` loaded, left alone and refreshed."""
+    rows = ", ".join(f"{k} {v:,}" for k, v in data.rows.items()) or "no rows"
+    lines = [f"test data: loaded {rows}"]
+    lines += [f"test data: {name} already holds rows: left alone" for name in data.skipped]
+    if data.refreshed:
+        lines.append(f"refreshed {len(data.refreshed)} materialized view(s)")
+    return "\n".join(lines) + "\n"

@@ -104,24 +104,51 @@ def resolve_target(
 ) -> Target:
     """The target from the options, the environment and pyproject.toml (in that order)."""
     env = dict(os.environ if environ is None else environ)
-    config: dict[str, Any] = {}
+    config = _named_target(root, target) if target is not None else {}
+    where = _section(target)
+    dsn, source = _dsn(dsn, config, target, env)
+    chosen_schema = schema if schema is not None else config.get("schema", DEFAULT_SCHEMA)
+    state = config.get("state_schema", DEFAULT_STATE_SCHEMA)
+    schema_source = "--schema" if schema is not None or target is None else where
+    _check_name(chosen_schema, "schema", schema_source)
+    _check_name(state, "state_schema", where if target is not None else "state schema")
+    if state == chosen_schema:
+        raise DeployError(
+            f"{schema_source}: the schema to deploy into cannot be {state!r}, where ecomdsl "
+            "keeps its journal and lock (choose another schema, or set state_schema)"
+        )
+    return Target(dsn, chosen_schema, state, target, source)
+
+
+def _section(target: str | None) -> str:
+    return f"pyproject.toml [tool.ecomdsl.targets.{target}]"
+
+
+def _named_target(root: Path, target: str) -> dict[str, Any]:
+    """``[tool.ecomdsl.targets.<target>]``, which must exist and hold only known options."""
+    targets = load_targets(root)
+    if target not in targets:
+        known = ", ".join(sorted(targets)) or "none are configured"
+        raise DeployError(
+            f"no target named {target!r} in pyproject.toml [tool.ecomdsl.targets] (known: {known})"
+        )
+    config = targets[target]
+    unknown = sorted(set(config) - {"dsn_env", "schema", "state_schema"})
+    if unknown:
+        raise DeployError(
+            f"{_section(target)}: unknown option(s) "
+            f"{', '.join(unknown)} (known: dsn_env, schema, state_schema)"
+        )
+    return config
+
+
+def _dsn(
+    dsn: str | None, config: dict[str, Any], target: str | None, env: dict[str, str]
+) -> tuple[str, str]:
+    """The DSN and where it came from: --dsn, the named target's variable, $ECOMDSL_DSN,
+    else the default; checked to parse (never shown: it may hold a password)."""
     source = "--dsn"
-    if target is not None:
-        targets = load_targets(root)
-        if target not in targets:
-            known = ", ".join(sorted(targets)) or "none are configured"
-            raise DeployError(
-                f"no target named {target!r} in pyproject.toml [tool.ecomdsl.targets] "
-                f"(known: {known})"
-            )
-        config = targets[target]
-        unknown = sorted(set(config) - {"dsn_env", "schema", "state_schema"})
-        if unknown:
-            raise DeployError(
-                f"pyproject.toml [tool.ecomdsl.targets.{target}]: unknown option(s) "
-                f"{', '.join(unknown)} (known: dsn_env, schema, state_schema)"
-            )
-    where = f"pyproject.toml [tool.ecomdsl.targets.{target}]"
+    where = _section(target)
     if target is not None and "dsn_env" not in config and dsn is None:
         raise DeployError(
             f"{where} has no dsn_env: a named target says which environment variable holds "
@@ -149,17 +176,7 @@ def resolve_target(
             f"the DSN from {source} is not valid (expected postgresql://user@host:port/db "
             "or key=value pairs)"
         ) from None
-    chosen_schema = schema if schema is not None else config.get("schema", DEFAULT_SCHEMA)
-    state = config.get("state_schema", DEFAULT_STATE_SCHEMA)
-    schema_source = "--schema" if schema is not None or target is None else where
-    _check_name(chosen_schema, "schema", schema_source)
-    _check_name(state, "state_schema", where if target is not None else "state schema")
-    if state == chosen_schema:
-        raise DeployError(
-            f"{schema_source}: the schema to deploy into cannot be {state!r}, where ecomdsl "
-            "keeps its journal and lock (choose another schema, or set state_schema)"
-        )
-    return Target(dsn, chosen_schema, state, target, source)
+    return dsn, source
 
 
 def _first_line(err: BaseException) -> str:

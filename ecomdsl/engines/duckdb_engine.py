@@ -5,9 +5,13 @@ DuckDB is imported only when this engine is created, so compiling never pays for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from ecomdsl.engines.runner import RunResult, run
 from ecomdsl.errors import EcomdslError
+from ecomdsl.model import ir
 from ecomdsl.targets import Target
 
 
@@ -39,3 +43,17 @@ class DuckDBEngine:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def preview(
+    pipelines: Sequence[ir.ResolvedPipeline],
+    *,
+    data_dir: Path | None = None,
+    views: Sequence[str] | None = None,
+) -> list[RunResult]:
+    """`ecomdsl run`: each pipeline on a fresh in-memory DuckDB (see `runner.run`)."""
+    results = []
+    for p in pipelines:
+        with DuckDBEngine() as engine:
+            results.append(run(p, engine, data_dir=data_dir, views=views))
+    return results

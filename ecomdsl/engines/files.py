@@ -11,25 +11,33 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlglot import exp
 
 from ecomdsl.dialect import identifier
 from ecomdsl.engines.data import Loaded, delay_of
+from ecomdsl.engines.engine import Engine
 from ecomdsl.errors import EcomdslError
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import data_type
 from ecomdsl.sql.lower import target_datatype
-
-if TYPE_CHECKING:
-    from ecomdsl.engines.runner import Runner
 
 SUFFIXES = (".csv", ".parquet")
 
 
 class DataError(EcomdslError):
     """The --data folder does not fit the pipeline's input tables."""
+
+
+class Run(Protocol):
+    """What loading needs of a run (`ecomdsl.engines.runner.Runner`): its engine, its input
+    tables, and a way to execute that names the object a failing statement was for."""
+
+    engine: Engine
+    tables: dict[str, ir.TableDef]
+
+    def execute(self, obj: str, statement: str) -> None: ...
 
 
 def files_for(folder: Path, table: str) -> list[Path]:
@@ -52,7 +60,7 @@ def _reader(path: Path, table: ir.TableDef) -> exp.Expr:
                 expression=exp.Literal.string(
                     "VARCHAR"
                     if c.type.value == "jsonb"
-                    else target_datatype("duckdb", data_type(c.type)).sql("duckdb")
+                    else _sql(target_datatype("duckdb", data_type(c.type)))
                 ),
             )
             for c in table.schema.columns
@@ -68,8 +76,9 @@ def _reader(path: Path, table: ir.TableDef) -> exp.Expr:
     )
 
 
-def load_files(runner: Runner, folder: Path) -> Loaded:
-    if runner.engine.target != "duckdb":
+def load_files(run: Run, folder: Path) -> Loaded:
+    """Load every input table that has files in ``folder``; the counts and watermarks."""
+    if run.engine.target != "duckdb":
         raise DataError("--data loads files with DuckDB; PostgreSQL takes INSERTed rows")
     if not folder.is_dir():
         raise DataError(f"--data {folder}: no such folder")
@@ -78,88 +87,109 @@ def load_files(runner: Runner, folder: Path) -> Loaded:
     final: dict[str, dt.datetime] = {}
     newest: list[dt.datetime] = []
     missing = []
-    for table in runner.tables.values():
+    for table in run.tables.values():
         paths = files_for(folder, table.name)
         if not paths:
             missing.append(table.name)
             continue
-        w = table.watermark
-        mark: dt.datetime | None = None
-        columns = [identifier(c.name) for c in table.schema.columns]
-        for path in paths:
-            # read the file once, into a staging table, then keep what the watermark keeps
-            staging = identifier(f"_ecomdsl_staging_{table.name}")
-            runner.execute(
-                table.name,
-                exp.Create(
-                    this=exp.Table(this=staging.copy()),
-                    kind="TABLE",
-                    properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-                    expression=exp.select(*(exp.column(c.copy()) for c in columns)).from_(
-                        exp.Table(this=_reader(path, table))
-                    ),
-                ).sql("duckdb"),
-            )
-            source = exp.select(*(exp.column(c.copy()) for c in columns)).from_(
-                exp.Table(this=staging.copy())
-            )
-            total = _count(runner, staging.name)
-            if w is not None:
-                time = exp.column(identifier(w.column))
-                keep: exp.Expr = exp.Not(this=exp.Is(this=time, expression=exp.Null()))
-                if mark is not None:
-                    bound = exp.Cast(
-                        this=exp.Literal.string((mark - delay_of(w)).isoformat(sep=" ")),
-                        to=exp.DataType.build("TIMESTAMP"),
-                    )
-                    keep = exp.and_(keep, exp.GTE(this=time.copy(), expression=bound))
-                source = source.where(keep)
-            before = _count(runner, table.name)
-            statement = exp.Insert(
-                this=exp.Schema(this=exp.Table(this=identifier(table.name)), expressions=columns),
-                expression=source,
-            )
-            runner.execute(table.name, statement.sql("duckdb"))
-            runner.execute(
-                table.name, exp.Drop(tables=[exp.Table(this=staging)], kind="TABLE").sql("duckdb")
-            )
-            added = _count(runner, table.name) - before
-            if w is not None:
-                dropped[table.name] = dropped.get(table.name, 0) + total - added
-                latest = _scalar(
-                    runner,
-                    exp.select(exp.func("MAX", exp.column(identifier(w.column)))).from_(
-                        exp.Table(this=identifier(table.name))
-                    ),
-                )
-                mark = latest if isinstance(latest, dt.datetime) else mark
-        counts[table.name] = _count(runner, table.name)
+        mark = _load_table(run, table, paths, dropped)
+        counts[table.name] = _count(run, table.name)
         if table.primary_key:
-            _check_unique(runner, table)
-        if w is not None and mark is not None:
-            final[table.name] = mark - delay_of(w)
+            _check_unique(run, table)
+        if table.watermark is not None and mark is not None:
+            final[table.name] = mark - delay_of(table.watermark)
             newest.append(mark)
-    if missing and len(missing) == len(runner.tables):
+    if missing and len(missing) == len(run.tables):
         raise DataError(
             f"--data {folder}: no input files; expected e.g. "
-            + ", ".join(f"{t}.csv" for t in sorted(runner.tables))
+            + ", ".join(f"{t}.csv" for t in sorted(run.tables))
         )
     return Loaded((), counts, dropped, final, max(newest) if newest else None)
 
 
-def _scalar(runner: Runner, query: exp.Expr) -> object:
-    _, rows = runner.engine.fetch(query.sql("duckdb"))
+def _load_table(
+    run: Run, table: ir.TableDef, paths: list[Path], dropped: dict[str, int]
+) -> dt.datetime | None:
+    """Load the files in order (counting the late rows each drops into ``dropped``); the
+    greatest event time kept, from which the table's watermark follows."""
+    w = table.watermark
+    mark: dt.datetime | None = None
+    for path in paths:
+        total, added = _load_file(run, table, path, mark)
+        if w is not None:
+            dropped[table.name] = dropped.get(table.name, 0) + total - added
+            latest = _scalar(
+                run,
+                exp.select(exp.func("MAX", exp.column(identifier(w.column)))).from_(
+                    exp.Table(this=identifier(table.name))
+                ),
+            )
+            mark = latest if isinstance(latest, dt.datetime) else mark
+    return mark
+
+
+def _load_file(
+    run: Run, table: ir.TableDef, path: Path, mark: dt.datetime | None
+) -> tuple[int, int]:
+    """Read one file into a staging table, then insert what the watermark keeps (rows
+    behind ``mark`` less the delay are late); the rows in the file and the rows added."""
+    staging = identifier(f"_ecomdsl_staging_{table.name}")
+    columns = [identifier(c.name) for c in table.schema.columns]
+    stage = exp.Create(
+        this=exp.Table(this=staging.copy()),
+        kind="TABLE",
+        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
+        expression=exp.select(*(exp.column(c.copy()) for c in columns)).from_(
+            exp.Table(this=_reader(path, table))
+        ),
+    )
+    run.execute(table.name, _sql(stage))
+    source = exp.select(*(exp.column(c.copy()) for c in columns)).from_(
+        exp.Table(this=staging.copy())
+    )
+    total = _count(run, staging.name)
+    if table.watermark is not None:
+        source = source.where(_kept(table.watermark, mark))
+    before = _count(run, table.name)
+    insert = exp.Insert(
+        this=exp.Schema(this=exp.Table(this=identifier(table.name)), expressions=columns),
+        expression=source,
+    )
+    run.execute(table.name, _sql(insert))
+    run.execute(table.name, _sql(exp.Drop(tables=[exp.Table(this=staging)], kind="TABLE")))
+    return total, _count(run, table.name) - before
+
+
+def _kept(w: ir.Watermark, mark: dt.datetime | None) -> exp.Expr:
+    """The rows RisingWave keeps: an event time, not behind the watermark left by ``mark``."""
+    time = exp.column(identifier(w.column))
+    keep: exp.Expr = exp.Not(this=exp.Is(this=time, expression=exp.Null()))
+    if mark is None:
+        return keep
+    bound = exp.Cast(
+        this=exp.Literal.string((mark - delay_of(w)).isoformat(sep=" ")),
+        to=exp.DataType.build("TIMESTAMP"),
+    )
+    return exp.and_(keep, exp.GTE(this=time.copy(), expression=bound))
+
+
+def _sql(tree: exp.Expr) -> str:
+    return tree.sql("duckdb")
+
+
+def _scalar(run: Run, query: exp.Expr) -> object:
+    _, rows = run.engine.fetch(_sql(query))
     return rows[0][0] if rows else None
 
 
-def _count(runner: Runner, table: str) -> int:
+def _count(run: Run, table: str) -> int:
     value = _scalar(
-        runner, exp.select(exp.func("COUNT", exp.Star())).from_(exp.Table(this=identifier(table)))
+        run, exp.select(exp.func("COUNT", exp.Star())).from_(exp.Table(this=identifier(table)))
     )
     return int(value) if isinstance(value, int) else 0
 
 
-def _check_unique(runner: Runner, table: ir.TableDef) -> None:
+def _check_unique(run: Run, table: ir.TableDef) -> None:
     keys = [exp.column(identifier(k)) for k in table.primary_key]
     query = (
         exp.select(*keys)
@@ -168,7 +198,7 @@ def _check_unique(runner: Runner, table: ir.TableDef) -> None:
         .having(exp.GT(this=exp.func("COUNT", exp.Star()), expression=exp.Literal.number(1)))
         .limit(1)
     )
-    _, rows = runner.engine.fetch(query.sql("duckdb"))
+    _, rows = run.engine.fetch(_sql(query))
     if rows:
         raise DataError(
             f"{table.name}: primary key {list(table.primary_key)} repeats {list(rows[0])} in the data files"

@@ -10,7 +10,15 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from ecomdsl.engines.runner import ViewResult
+from ecomdsl.engines.runner import RunResult, ViewResult
+
+TABLE_ROWS = 20  # rows per view in a table when no limit is given
+
+
+def decimal_text(value: decimal.Decimal) -> str:
+    """A Decimal as a person writes it: 10.5, not 10.5000000000 or 1.05E+1."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def cell(value: Any) -> str:
@@ -20,8 +28,7 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, decimal.Decimal):
-        text = f"{value:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return decimal_text(value)
     if isinstance(value, float):
         return f"{value:.6g}"
     if isinstance(value, dt.datetime):
@@ -57,6 +64,21 @@ def table(view: ViewResult, limit: int | None) -> str:
     out = [f"{view.name} ({shown} {noun})", line(view.columns), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in cells]
     return "\n".join(out) + "\n"
+
+
+def tables_text(views: Sequence[ViewResult], limit: int | None) -> str:
+    """Every view as a table, ``limit`` rows each (default `TABLE_ROWS`)."""
+    shown = TABLE_ROWS if limit is None else limit
+    return "\n".join(table(v, shown) for v in views)
+
+
+def loaded_text(result: RunResult) -> str:
+    """What a run loaded: rows per table, late rows dropped, and the NOW() it ran at."""
+    loaded = ", ".join(
+        f"{t} {n:,}" + (f" ({result.dropped[t]:,} late dropped)" if result.dropped.get(t) else "")
+        for t, n in result.loaded.items()
+    )
+    return f"{result.pipeline}: loaded {loaded}; NOW() = {result.now.isoformat(sep=' ')}"
 
 
 def csv_text(views: Sequence[ViewResult], limit: int | None) -> str:

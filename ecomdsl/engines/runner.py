@@ -10,13 +10,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import attrs
 from sqlglot import exp
 
+from ecomdsl import graph
 from ecomdsl.engines.data import Loaded, kept_rows
-from ecomdsl.errors import EcomdslError
+from ecomdsl.engines.engine import Engine
+from ecomdsl.engines.files import load_files
+from ecomdsl.errors import EcomdslError, did_you_mean
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
 from ecomdsl.sql.lower import lower_table, lower_view
@@ -25,16 +28,6 @@ from ecomdsl.targets import Target
 
 class EngineError(EcomdslError):
     """A statement failed on the engine; says which object and shows the SQL."""
-
-
-class Engine(Protocol):
-    target: Target
-
-    def execute(self, sql: str) -> None: ...
-
-    def fetch(self, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]: ...
-
-    def close(self) -> None: ...
 
 
 @attrs.frozen
@@ -65,17 +58,10 @@ def sort_key(row: Sequence[Any]) -> tuple[Any, ...]:
 
 
 def upstream_tables(p: ir.ResolvedPipeline, name: str) -> set[str]:
-    found: set[str] = set()
-    stack = [name]
-    defs = {d.name: d for d in p.objects}
-    while stack:
-        d = defs[stack.pop()]
-        for r in d.reads:
-            if isinstance(defs[r], ir.TableDef):
-                found.add(r)
-            else:
-                stack.append(r)
-    return found
+    """The input tables ``name`` reads, directly or through other views."""
+    tables = {d.name for d in p.objects if isinstance(d, ir.TableDef)}
+    dag = graph.build((d.name for d in p.objects), p.edges)
+    return {n for n in graph.upstream(dag, name) if n in tables}
 
 
 def sql(tree: exp.Expr, target: Target) -> str:
@@ -153,28 +139,13 @@ def run(
     runner = Runner(pipeline, engine)
     runner.create_tables()
     if data_dir is not None:
-        from ecomdsl.engines.files import load_files
-
         loaded = load_files(runner, data_dir)
     else:
         loaded = runner.load(pipeline.test_data if inserts is None else inserts)
     # NOW() is bound to the newest event time loaded, as if queried right after it
     at = now or loaded.newest or dt.datetime(1970, 1, 1)
     runner.create_views(at, loaded.final_watermarks)
-    names = (
-        list(views)
-        if views is not None
-        else [d.name for d in pipeline.objects if isinstance(d, ir.ViewDef) and d.materialized]
-    )
-    known = {d.name for d in pipeline.objects}
-    for name in names:
-        if name not in known:
-            from ecomdsl.errors import did_you_mean
-
-            hint = did_you_mean(name, sorted(known))
-            raise EcomdslError(
-                f"pipeline {pipeline.name!r} has no object {name!r}" + (f"; {hint}" if hint else "")
-            )
+    names = _to_read(pipeline, views)
     order = [d.name for d in pipeline.objects]
     counts = {t: loaded.counts[t] for t in order if t in loaded.counts}
     return RunResult(
@@ -185,3 +156,17 @@ def run(
         dict(loaded.dropped),
         at,
     )
+
+
+def _to_read(pipeline: ir.ResolvedPipeline, views: Sequence[str] | None) -> list[str]:
+    """The objects ``views`` names, each checked to exist (default: the materialized views)."""
+    if views is None:
+        return [d.name for d in pipeline.objects if isinstance(d, ir.ViewDef) and d.materialized]
+    known = sorted(d.name for d in pipeline.objects)
+    for name in views:
+        if name not in known:
+            hint = did_you_mean(name, known)
+            raise EcomdslError(
+                f"pipeline {pipeline.name!r} has no object {name!r}" + (f"; {hint}" if hint else "")
+            )
+    return list(views)

@@ -122,10 +122,6 @@ class TemporaryPostgres:
     def data_dir(self) -> Path | None:
         return None if self.directory is None else self.directory / "data"
 
-    @property
-    def log_path(self) -> Path | None:
-        return None if self.directory is None else self.directory / "server.log"
-
     def start(self) -> None:
         """Create, initialise and start the cluster; on any failure clean up and raise."""
         if self.directory is not None:

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ecomdsl.engines.output import decimal_text
+
 Row = Mapping[str, Any]
 
 REL_TOL = 1e-9
@@ -36,8 +38,7 @@ def _close(a: Any, b: Any) -> bool:
 def show_value(value: Any) -> str:
     """Values as a reader wants them in a diff: 10.5 not Decimal('10.5000000000')."""
     if isinstance(value, decimal.Decimal):
-        text = f"{value:f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+        return decimal_text(value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
     return repr(value)

@@ -1,6 +1,6 @@
 """Errors in tables, streams and the pipeline itself: names, types, keys, watermarks,
-connectors, cycles, reads and test data (`ecomdsl.model.build`). Each test asserts the
-whole message."""
+connectors, cycles, reads and test data (`ecomdsl.model.resolve`, `tables`, `testdata`).
+Each test asserts the whole message."""
 
 from __future__ import annotations
 

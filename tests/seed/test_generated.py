@@ -12,8 +12,9 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from ecomdsl.compiler import compile_paths, diff
+from ecomdsl.compiler import compile_paths
 from ecomdsl.dialect import as_written
+from ecomdsl.generated import diff
 from ecomdsl.model.resolve import resolve
 from ecomdsl.render import FILES, render, sql_text
 from ecomdsl.sql.emit import Emitter
