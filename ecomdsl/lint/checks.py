@@ -67,9 +67,7 @@ class Analyzer:
                 env[d.name] = f
                 continue
             emit = "on window close" if d.emit_on_window_close else "on update"
-            self._report = ObjectReport(
-                d.name, d.kind, d.reads, Facts(False, frozenset(), frozenset(), False), emit
-            )
+            self._report = ObjectReport(d.name, d.kind, d.reads, Facts.NONE, emit)
             self.reports[d.name] = self._report
             local = dict(env)
             ctes = {name for name, _ in d.query.ctes}
@@ -135,17 +133,17 @@ class Analyzer:
     def _source_facts(self, b: ir.Block, env: dict[str, Facts]) -> Facts:
         s = b.source
         if isinstance(s, ir.ITable):
-            return env.get(s.name, Facts(False, frozenset(), frozenset(), False))
+            return env.get(s.name, Facts.NONE)
         if isinstance(s, ir.IWindowTable):
-            return env.get(s.table, Facts(False, frozenset(), frozenset(), False))
-        return Facts(False, frozenset(), frozenset(), False)
+            return env.get(s.table, Facts.NONE)
+        return Facts.NONE
 
     def source(self, d: ir.ViewDef, s: ir.ISource, env: dict[str, Facts], ctes: set[str]) -> Facts:
         report = self.reports[d.name]
         if isinstance(s, ir.ITable):
-            return env.get(s.name, Facts(False, frozenset(), frozenset(), False))
+            return env.get(s.name, Facts.NONE)
         if isinstance(s, ir.IWindowTable):
-            f = env.get(s.table, Facts(False, frozenset(), frozenset(), False))
+            f = env.get(s.table, Facts.NONE)
             if s.time_column in f.watermarks:
                 self.used_watermarks |= f.origins
                 marks = f.watermarks | {"window_start", "window_end"}
@@ -153,8 +151,8 @@ class Analyzer:
             return attrs.evolve(f, windowed=True)
         assert isinstance(s, ir.IJoin)
         (left, lq), (right, rq) = side_names(s.left), side_names(s.right)
-        lf = env.get(left, Facts(False, frozenset(), frozenset(), False))
-        rf = env.get(right, Facts(False, frozenset(), frozenset(), False))
+        lf = env.get(left, Facts.NONE)
+        rf = env.get(right, Facts.NONE)
         keys = join_keys(s.on)
         if not keys:
             self.find(
@@ -333,11 +331,7 @@ class Analyzer:
                         "in GROUP BY",
                         "group by window_start of a Tumble/Hop over a watermarked stream",
                     )  # fmt: skip
-            return (
-                aggregate_output(f, b)
-                if b.group_by
-                else Facts(False, frozenset(), frozenset(), False)
-            )
+            return aggregate_output(f, b) if b.group_by else Facts.NONE
         row_numbers = set()
         for out_name, e in b.select:
             if isinstance(e, ir.IWindow):

@@ -10,13 +10,21 @@ aggregates and outer joins produce updates, except under EMIT ON WINDOW CLOSE.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import attrs
 
+from ecomdsl.kinds import BinaryOperator, KafkaFormat
 from ecomdsl.model import ir
 
 
 @attrs.frozen
 class Facts:
+    """What is known about one relation. ``Facts.NONE`` is a relation nothing is known about
+    (an unknown name, a join's side, a global aggregate): updates, no watermark, bounded."""
+
+    NONE: ClassVar[Facts]
+
     append_only: bool
     watermarks: frozenset[str]  # columns with a watermark
     origins: frozenset[str]  # tables/sources whose watermark reaches these columns
@@ -24,10 +32,13 @@ class Facts:
     windowed: bool = False
 
 
+Facts.NONE = Facts(append_only=False, watermarks=frozenset(), origins=frozenset(), unbounded=False)
+
+
 def table_facts(t: ir.TableDef) -> Facts:
     w = t.watermark
     flows = w is not None and not w.ttl  # WITH TTL cleans the table only
-    plain = t.connector is None or t.connector.format == "PLAIN"
+    plain = t.connector is None or t.connector.format == KafkaFormat.PLAIN
     append_only = t.append_only or (t.connector is not None and plain)
     return Facts(
         append_only,
@@ -39,11 +50,11 @@ def table_facts(t: ir.TableDef) -> Facts:
 
 def join_keys(on: ir.IExpr) -> list[tuple[ir.IColumn, ir.IColumn]]:
     """Column = column equalities between the two sides, from the ON conjuncts."""
-    if isinstance(on, ir.IBinary) and on.op == "AND":
+    if isinstance(on, ir.IBinary) and on.op == BinaryOperator.AND:
         return join_keys(on.left) + join_keys(on.right)
     if (
         isinstance(on, ir.IBinary)
-        and on.op == "="
+        and on.op == BinaryOperator.EQ
         and isinstance(on.left, ir.IColumn)
         and isinstance(on.right, ir.IColumn)
         and on.left.qualifier != on.right.qualifier
