@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
 
 import attrs
@@ -33,6 +34,14 @@ class SourceLocation:
 UNKNOWN_LOCATION = SourceLocation("<unknown>", 0)
 
 
+class Severity(StrEnum):
+    """How much a diagnostic matters: an error fails the compile, a warning is only printed.
+    The value is the word the output shows (``error[RW006]``, ``"severity": "warning"``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @attrs.frozen
 class Diagnostic:
     """One problem found at compile time."""
@@ -41,7 +50,7 @@ class Diagnostic:
     location: SourceLocation = UNKNOWN_LOCATION
     obj: str | None = None
     hint: str | None = None
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
     code: str | None = None
 
     def format(self, root: Path | None = None) -> str:

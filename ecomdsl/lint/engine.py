@@ -17,12 +17,13 @@ from typing import Literal
 
 import attrs
 
-from ecomdsl.errors import CompileError, Diagnostic, EcomdslError
+from ecomdsl.errors import Diagnostic, EcomdslError, Severity
 from ecomdsl.lint.checks import Analyzer, Finding, ObjectReport
 from ecomdsl.lint.rules import RULES, WARNINGS
 from ecomdsl.model import ir
 
-Level = Literal["error", "warning", "off"]
+Level = Severity | Literal["off"]
+"""A rule's configured level: a severity, or "off" (not reported at all)."""
 
 
 class ConfigError(EcomdslError):
@@ -34,11 +35,13 @@ class Issue:
     """A finding with its effective severity."""
 
     finding: Finding
-    severity: Literal["error", "warning"]
+    severity: Severity
 
     def diagnostic(self) -> Diagnostic:
         f = self.finding
-        return Diagnostic(f.message, f.location, f.obj, f.hint, self.severity, f.code)
+        return Diagnostic(
+            f.message, f.location, obj=f.obj, hint=f.hint, severity=self.severity, code=f.code
+        )
 
 
 @attrs.frozen
@@ -56,11 +59,11 @@ class LintResult:
 
     @property
     def errors(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "error")
+        return tuple(i for i in self.issues if i.severity is Severity.ERROR)
 
     @property
     def warnings(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "warning")
+        return tuple(i for i in self.issues if i.severity is Severity.WARNING)
 
 
 def load_severities(root: Path) -> dict[str, Level]:
@@ -87,7 +90,7 @@ def load_severities(root: Path) -> dict[str, Level]:
                 f"pyproject.toml [tool.ecomdsl.lint.severity]: {code} = {level!r}; "
                 "use 'error', 'warning' or 'off'"
             )
-        result[code] = level
+        result[code] = "off" if level == "off" else Severity(level)
     return result
 
 
@@ -109,7 +112,7 @@ def lint(
             if level == "off":
                 continue
             reason = allow.get(finding.code)
-            if rule.severity == "warning" and reason is not None and str(reason).strip():
+            if rule.severity is Severity.WARNING and reason is not None and str(reason).strip():
                 suppressed.append(Suppressed(finding, str(reason).strip()))
                 used.add(finding.code)
                 continue
@@ -121,7 +124,7 @@ def lint(
 
 def _check_suppression(d: ir.ObjectDef, code: str, reason: object, used: set[str]) -> list[Issue]:
     def issue(rule: str, message: str, hint: str) -> Issue:
-        return Issue(Finding(rule, d.name, d.location, message, hint), "error")
+        return Issue(Finding(rule, d.name, d.location, message, hint), Severity.ERROR)
 
     if not isinstance(reason, str) or not reason.strip():
         return [
@@ -146,10 +149,3 @@ def _check_suppression(d: ir.ObjectDef, code: str, reason: object, used: set[str
             )
         ]
     return []
-
-
-def check_compiles(results: list[LintResult]) -> None:
-    """Raise one CompileError when any pipeline has lint errors (compile must fail)."""
-    errors = [i.diagnostic() for r in results for i in r.errors]
-    if errors:
-        raise CompileError(errors)

@@ -16,7 +16,7 @@ from typing import Literal
 
 import attrs
 
-Severity = Literal["error", "warning"]
+from ecomdsl.errors import Severity
 
 
 @attrs.frozen
@@ -36,7 +36,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW001",
             title="HOP size is not a multiple of the hop",
-            severity="error",
+            severity=Severity.ERROR,
             stage="resolve",
             fix="choose a size that is k x hop",
             bad='Hop(events, "ts", hop="7 minutes", size="1 hour")',
@@ -45,7 +45,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW002",
             title="window function without PARTITION BY in a streaming view",
-            severity="error",
+            severity=Severity.ERROR,
             stage="lint",
             fix="partition the window; ZScore's constant partition over one series is allowed",
             bad='events.select(rn=row_number().over(order_by="ts"))',
@@ -54,7 +54,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW003",
             title="NOW() outside WHERE/ON, or not in a temporal-filter shape",
-            severity="error",
+            severity=Severity.ERROR,
             stage="lint",
             fix="compare a column with now() [- interval] in where(); never select it",
             bad='events.select("ts", age=now() - col("ts"))',
@@ -63,7 +63,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW004",
             title="PROCTIME() outside CREATE TABLE/SOURCE",
-            severity="error",
+            severity=Severity.ERROR,
             stage="lint",
             fix="use now() in a temporal filter",
             bad='events.where(col("ts") > proctime())',
@@ -72,7 +72,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW005",
             title="watermark on a table that is not append-only, or on a non-PLAIN source",
-            severity="error",
+            severity=Severity.ERROR,
             stage="resolve",
             fix="append_only=True (or watermark_ttl=True), or a PLAIN source",
             bad='Table("t", cols, event_time="ts", watermark="1 minute")',
@@ -81,7 +81,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW006",
             title="EMIT ON WINDOW CLOSE without a watermark where it needs one",
-            severity="error",
+            severity=Severity.ERROR,
             stage="lint",
             fix="group by window_start (a watermark column) / order the window by a watermark column",
             bad='MaterializedView("m", events.group_by("user_id").agg(n=count()), emit_on_window_close=True)',
@@ -93,7 +93,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW007",
             title="a type RisingWave rejects (VARCHAR(n), NUMERIC(p,s), CHAR, SERIAL, JSON, UUID)",
-            severity="error",
+            severity=Severity.ERROR,
             stage="resolve",
             fix="use varchar, numeric, int/bigint, jsonb",
             bad='Table("t", {"name": "varchar(20)", "price": "numeric(10,2)"})',
@@ -102,7 +102,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW008",
             title="UNIQUE, CHECK or FOREIGN KEY constraint",
-            severity="error",
+            severity=Severity.ERROR,
             stage="resolve",
             fix="RisingWave enforces only PRIMARY KEY; check the rule upstream or with a view",
             bad='Table("users", cols, primary_key="id", unique=["email"])',
@@ -111,7 +111,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW009",
             title="APPEND ONLY with a primary key but no ON CONFLICT DO NOTHING",
-            severity="error",
+            severity=Severity.ERROR,
             stage="resolve",
             fix='on_conflict="do nothing"',
             bad='Table("t", cols, primary_key="id", append_only=True)',
@@ -120,7 +120,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW010",
             title="RANGE frame offset in days or months on a timestamptz column",
-            severity="error",
+            severity=Severity.ERROR,
             stage="lint",
             fix="write the offset in hours ('24 hours', not '1 day')",
             bad='ZScore(hourly_tz, value="n", order_by="hour", lookback="1 day")',
@@ -129,7 +129,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW011",
             title="temporal join with a source or query on the right, or RIGHT/FULL",
-            severity="error",
+            severity=Severity.ERROR,
             stage="lint",
             fix="join a table or materialized view on the right, with how='inner' or 'left'",
             bad='Join(events, kafka_prices, on="sku", temporal=True)',
@@ -138,7 +138,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW012",
             title="jsonb as a group, join, partition or distinct key",
-            severity="error",
+            severity=Severity.ERROR,
             stage="resolve",
             fix="extract a field: col('payload').json('key')",
             bad='events.group_by("payload").agg(n=count())',
@@ -147,7 +147,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW013",
             title="join without an equality between the two sides (nested loop)",
-            severity="error",
+            severity=Severity.ERROR,
             stage="lint",
             fix="join on an equality (a key), plus any range condition",
             bad="Join(a, b, on=a.c.ts < b.c.ts)",
@@ -156,7 +156,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW014",
             title="re-windowing a relation that already has window_start/window_end",
-            severity="error",
+            severity=Severity.ERROR,
             stage="resolve",
             fix="rename window_start/window_end with .select() first",
             bad='Tumble(Tumble(events, "ts", size="1 hour"), "ts", size="1 day")',
@@ -165,7 +165,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW101",
             title="regular join without a watermark, interval or temporal bound",
-            severity="warning",
+            severity=Severity.WARNING,
             stage="lint",
             fix="a temporal join to a table (temporal=True), a window join, or accept the state",
             bad='Join(events, products, on="product_id")',
@@ -174,7 +174,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW102",
             title="GROUP BY over an unbounded stream with no window",
-            severity="warning",
+            severity=Severity.WARNING,
             stage="lint",
             fix="group by a window (Tumble/Hop window_start), or accept one state row per key",
             bad='events.group_by("user_id").agg(n=count())',
@@ -183,7 +183,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW103",
             title="OVER window over a stream without EMIT ON WINDOW CLOSE (state never cleaned)",
-            severity="warning",
+            severity=Severity.WARNING,
             stage="lint",
             fix="emit_on_window_close=True with a watermark ORDER BY, or accept the state",
             bad='MaterializedView("z", ZScore(hourly, value="n", order_by="hour"))',
@@ -195,7 +195,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW104",
             title="min, max or count distinct over input that is not append-only",
-            severity="warning",
+            severity=Severity.WARNING,
             stage="lint",
             fix="aggregate the append-only stream before joining or updating it",
             bad='Join(events, products, on="product_id", how="left").group_by(...).agg(m=max_(...))',
@@ -204,7 +204,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW105",
             title="UNION where UNION ALL would do",
-            severity="warning",
+            severity=Severity.WARNING,
             stage="lint",
             fix="union_all(...) when duplicates cannot occur (or are wanted); UNION keeps every row",
             bad="union(web_orders, app_orders)",
@@ -213,7 +213,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW106",
             title="row_number() without a top-N filter",
-            severity="warning",
+            severity=Severity.WARNING,
             stage="lint",
             fix="keep the top N: .where(col('rn') <= N); RisingWave then runs a cheap Top-N",
             bad='events.select("user_id", rn=row_number().over(partition_by="user_id", order_by="ts"))',
@@ -225,7 +225,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW107",
             title="a watermark that no window or EMIT ON WINDOW CLOSE downstream uses",
-            severity="warning",
+            severity=Severity.WARNING,
             stage="lint",
             fix="window on the watermark column (Hop/Tumble), or drop the watermark",
             bad='Stream("events", cols, event_time="ts", watermark="1 minute")  # only joined',
@@ -234,7 +234,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW201",
             title="a suppression without a reason",
-            severity="error",
+            severity=Severity.ERROR,
             stage="lint",
             fix="say why the warning does not matter here",
             bad='allow={"RW101": ""}',
@@ -243,7 +243,7 @@ RULES: dict[str, Rule] = {
         Rule(
             code="RW202",
             title="a suppression that silences nothing",
-            severity="error",
+            severity=Severity.ERROR,
             stage="lint",
             fix="remove it (the warning no longer fires, or the code is an error or unknown)",
             bad='allow={"RW102": "..."}  # on a view with no GROUP BY',
@@ -252,4 +252,4 @@ RULES: dict[str, Rule] = {
     ]
 }
 
-WARNINGS = frozenset(c for c, r in RULES.items() if r.severity == "warning")
+WARNINGS = frozenset(c for c, r in RULES.items() if r.severity is Severity.WARNING)
