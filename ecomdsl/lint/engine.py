@@ -18,8 +18,12 @@ from typing import Literal
 import attrs
 
 from ecomdsl.errors import Diagnostic, EcomdslError, Severity
-from ecomdsl.lint.checks import Analyzer, Finding, ObjectReport
+from ecomdsl.kinds import EmitMode
+from ecomdsl.lint.analyze import Analysis, analyze
+from ecomdsl.lint.checks import Finding, findings
+from ecomdsl.lint.facts import Facts
 from ecomdsl.lint.rules import RULES, WARNINGS
+from ecomdsl.lint.state import state
 from ecomdsl.model import ir
 
 Level = Severity | Literal["off"]
@@ -28,6 +32,41 @@ Level = Severity | Literal["off"]
 
 class ConfigError(EcomdslError):
     """pyproject.toml's [tool.ecomdsl.lint] is not valid."""
+
+
+@attrs.frozen
+class ObjectReport:
+    """What the rules found on one object, and what `ecomdsl explain` says about it."""
+
+    name: str
+    kind: str
+    inputs: tuple[str, ...]
+    facts: Facts
+    emit: EmitMode
+    state: tuple[str, ...]  # what bounds (or does not bound) its state
+    findings: tuple[Finding, ...]
+
+
+def object_reports(pipeline: ir.ResolvedPipeline) -> dict[str, ObjectReport]:
+    """The facts pass, then the rules and the state prose over its sites, for every object."""
+    analysis = analyze(pipeline)
+    return {d.name: _report(d, analysis[d.name]) for d in pipeline.objects}
+
+
+def _report(d: ir.ObjectDef, a: Analysis) -> ObjectReport:
+    if isinstance(d, ir.TableDef):
+        emit = EmitMode.NONE
+    else:
+        emit = EmitMode.ON_WINDOW_CLOSE if d.emit_on_window_close else EmitMode.ON_UPDATE
+    return ObjectReport(
+        name=d.name,
+        kind=d.kind,
+        inputs=d.reads,
+        facts=a.facts,
+        emit=emit,
+        state=state(d, a.sites),
+        findings=findings(d, a.sites),
+    )
 
 
 @attrs.frozen
@@ -99,7 +138,7 @@ def lint(
 ) -> LintResult:
     """All lint-stage findings of ``pipeline``, with suppressions and severities applied."""
     severities = severities or {}
-    reports = Analyzer(pipeline).run()
+    reports = object_reports(pipeline)
     issues: list[Issue] = []
     suppressed: list[Suppressed] = []
     for d in pipeline.objects:
@@ -124,7 +163,8 @@ def lint(
 
 def _check_suppression(d: ir.ObjectDef, code: str, reason: object, used: set[str]) -> list[Issue]:
     def issue(rule: str, message: str, hint: str) -> Issue:
-        return Issue(Finding(rule, d.name, d.location, message, hint), Severity.ERROR)
+        finding = Finding(code=rule, obj=d.name, location=d.location, message=message, hint=hint)
+        return Issue(finding, Severity.ERROR)
 
     if not isinstance(reason, str) or not reason.strip():
         return [

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from ecomdsl.errors import CompileError, Diagnostic, Severity
-from ecomdsl.lint.checks import ObjectReport
-from ecomdsl.lint.engine import LintResult, Suppressed
+from ecomdsl.lint.engine import LintResult, ObjectReport, Suppressed
 from ecomdsl.lint.rules import RULES
 
 
