@@ -29,6 +29,8 @@ S = TypeVar("S", JoinSite, BlockSite, WindowSite, UnionSite, ViewSite, TableSite
 
 @attrs.frozen
 class Finding:
+    """A rule firing on one object, before suppressions and configured severities."""
+
     code: str
     obj: str
     location: SourceLocation
