@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from pathlib import Path
 
 import attrs
@@ -34,6 +35,14 @@ class SourceLocation:
 UNKNOWN_LOCATION = SourceLocation("<unknown>", 0)
 
 
+class Severity(StrEnum):
+    """How much a diagnostic matters: an error fails the compile, a warning is only printed.
+    The value is the word the output shows (``error[RW006]``, ``"severity": "warning"``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
 @attrs.frozen
 class Diagnostic:
     """One problem found at compile time."""
@@ -42,7 +51,7 @@ class Diagnostic:
     location: SourceLocation = UNKNOWN_LOCATION
     obj: str | None = None
     hint: str | None = None
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
     code: str | None = None
     # a second place the problem involves, e.g. ("first declared at", <location>); shown after
     # the message and, like `location`, made relative to the root only when displayed

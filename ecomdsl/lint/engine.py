@@ -17,12 +17,17 @@ from typing import Literal
 
 import attrs
 
-from ecomdsl.errors import CompileError, Diagnostic, EcomdslError
-from ecomdsl.lint.checks import Analyzer, Finding, ObjectReport
+from ecomdsl.errors import Diagnostic, EcomdslError, Severity
+from ecomdsl.kinds import EmitMode
+from ecomdsl.lint.analyze import Analysis, analyze
+from ecomdsl.lint.checks import Finding, findings
+from ecomdsl.lint.facts import Facts
 from ecomdsl.lint.rules import RULES, WARNINGS
+from ecomdsl.lint.state import state
 from ecomdsl.model import ir
 
-Level = Literal["error", "warning", "off"]
+Level = Severity | Literal["off"]
+"""A rule's configured level: a severity, or "off" (not reported at all)."""
 
 
 class ConfigError(EcomdslError):
@@ -30,15 +35,52 @@ class ConfigError(EcomdslError):
 
 
 @attrs.frozen
+class ObjectReport:
+    """What the rules found on one object, and what `ecomdsl explain` says about it."""
+
+    name: str
+    kind: str
+    inputs: tuple[str, ...]
+    facts: Facts
+    emit: EmitMode
+    state: tuple[str, ...]  # what bounds (or does not bound) its state
+    findings: tuple[Finding, ...]
+
+
+def object_reports(pipeline: ir.ResolvedPipeline) -> dict[str, ObjectReport]:
+    """The facts pass, then the rules and the state prose over its sites, for every object."""
+    analysis = analyze(pipeline)
+    return {d.name: _report(d, analysis[d.name]) for d in pipeline.objects}
+
+
+def _report(d: ir.ObjectDef, a: Analysis) -> ObjectReport:
+    if isinstance(d, ir.TableDef):
+        emit = EmitMode.NONE
+    else:
+        emit = EmitMode.ON_WINDOW_CLOSE if d.emit_on_window_close else EmitMode.ON_UPDATE
+    return ObjectReport(
+        name=d.name,
+        kind=d.kind,
+        inputs=d.reads,
+        facts=a.facts,
+        emit=emit,
+        state=state(d, a.sites),
+        findings=findings(d, a.sites),
+    )
+
+
+@attrs.frozen
 class Issue:
     """A finding with its effective severity."""
 
     finding: Finding
-    severity: Literal["error", "warning"]
+    severity: Severity
 
     def diagnostic(self) -> Diagnostic:
         f = self.finding
-        return Diagnostic(f.message, f.location, f.obj, f.hint, self.severity, f.code)
+        return Diagnostic(
+            f.message, f.location, obj=f.obj, hint=f.hint, severity=self.severity, code=f.code
+        )
 
 
 @attrs.frozen
@@ -56,11 +98,11 @@ class LintResult:
 
     @property
     def errors(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "error")
+        return tuple(i for i in self.issues if i.severity is Severity.ERROR)
 
     @property
     def warnings(self) -> tuple[Issue, ...]:
-        return tuple(i for i in self.issues if i.severity == "warning")
+        return tuple(i for i in self.issues if i.severity is Severity.WARNING)
 
 
 def load_severities(root: Path) -> dict[str, Level]:
@@ -87,7 +129,7 @@ def load_severities(root: Path) -> dict[str, Level]:
                 f"pyproject.toml [tool.ecomdsl.lint.severity]: {code} = {level!r}; "
                 "use 'error', 'warning' or 'off'"
             )
-        result[code] = level
+        result[code] = "off" if level == "off" else Severity(level)
     return result
 
 
@@ -96,7 +138,7 @@ def lint(
 ) -> LintResult:
     """All lint-stage findings of ``pipeline``, with suppressions and severities applied."""
     severities = severities or {}
-    reports = Analyzer(pipeline).run()
+    reports = object_reports(pipeline)
     issues: list[Issue] = []
     suppressed: list[Suppressed] = []
     for d in pipeline.objects:
@@ -109,7 +151,7 @@ def lint(
             if level == "off":
                 continue
             reason = allow.get(finding.code)
-            if rule.severity == "warning" and reason is not None and str(reason).strip():
+            if rule.severity is Severity.WARNING and reason is not None and str(reason).strip():
                 suppressed.append(Suppressed(finding, str(reason).strip()))
                 used.add(finding.code)
                 continue
@@ -121,7 +163,8 @@ def lint(
 
 def _check_suppression(d: ir.ObjectDef, code: str, reason: object, used: set[str]) -> list[Issue]:
     def issue(rule: str, message: str, hint: str) -> Issue:
-        return Issue(Finding(rule, d.name, d.location, message, hint), "error")
+        finding = Finding(code=rule, obj=d.name, location=d.location, message=message, hint=hint)
+        return Issue(finding, Severity.ERROR)
 
     if not isinstance(reason, str) or not reason.strip():
         return [
@@ -146,10 +189,3 @@ def _check_suppression(d: ir.ObjectDef, code: str, reason: object, used: set[str
             )
         ]
     return []
-
-
-def check_compiles(results: list[LintResult]) -> None:
-    """Raise one CompileError when any pipeline has lint errors (compile must fail)."""
-    errors = [i.diagnostic() for r in results for i in r.errors]
-    if errors:
-        raise CompileError(errors)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ecomdsl.errors import CompileError, Diagnostic
-from ecomdsl.lint.checks import ObjectReport
-from ecomdsl.lint.engine import LintResult
+from ecomdsl.errors import CompileError, Diagnostic, Severity
+from ecomdsl.lint.engine import LintResult, ObjectReport, Suppressed
 from ecomdsl.lint.rules import RULES
 
 
@@ -52,17 +51,21 @@ def json_text(results: list[LintResult], root: Path) -> str:
             {
                 "name": r.pipeline,
                 "findings": [_entry(d, root) for d in _diag(r)],
-                "suppressed": [
-                    {**_entry(Diagnostic(s.finding.message, s.finding.location, s.finding.obj,
-                                         s.finding.hint, "warning", s.finding.code), root),
-                     "reason": s.reason}
-                    for s in r.suppressed
-                ],
+                "suppressed": [_suppressed_entry(s, root) for s in r.suppressed],
             }
             for r in results
         ]
-    }  # fmt: skip
+    }
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def _suppressed_entry(s: Suppressed, root: Path) -> dict[str, object]:
+    """A suppressed finding is listed as the warning it would be, with the reason."""
+    f = s.finding
+    warning = Diagnostic(
+        f.message, f.location, obj=f.obj, hint=f.hint, severity=Severity.WARNING, code=f.code
+    )
+    return {**_entry(warning, root), "reason": s.reason}
 
 
 def _escape(value: str, *, prop: bool = False) -> str:
