@@ -22,27 +22,13 @@ from ecomdsl.model import ir
 from ecomdsl.model.functions import same_family
 from ecomdsl.model.joins import resolve_join
 from ecomdsl.model.operators import resolve_funnel, resolve_zscore
+from ecomdsl.model.relations import RelationNode
 from ecomdsl.model.scope import Scope, ScopeEntry
 from ecomdsl.model.select import OpenSelect
 from ecomdsl.model.traverse import contains_aggregate, free_columns
 from ecomdsl.model.typecheck import Checker
 from ecomdsl.model.windows import resolve_hop, resolve_tumble
 from ecomdsl.types import SqlType
-
-# every kind of builder relation (a pipeline object read by name, or a step on a relation);
-# `QueryResolver.resolve` handles each, and mypy proves it (`assert_never`)
-RelationNode = (
-    objects.PipelineObject
-    | relation.Filter
-    | relation.Project
-    | relation.Aggregation
-    | relation.Join
-    | relation.Hop
-    | relation.Tumble
-    | relation.Union
-    | relation.ZScore
-    | relation.Funnel
-)
 
 
 class QueryResolver:
@@ -58,7 +44,6 @@ class QueryResolver:
         self.report = checker.report
         self.schema_of = schema_of
         self.reserved = set(reserved_names)  # names a CTE must not take
-        self.reads: set[str] = set()  # the pipeline objects the query reads
 
     def query(self, rel: relation.Relation) -> tuple[ir.Query, ir.Schema]:
         p = self.resolve(rel)
@@ -140,7 +125,6 @@ class QueryResolver:
         schema = self.schema_of.get(obj.name)
         if schema is None:  # reported by the resolver (unknown ref); keep going
             schema = ir.OPEN_SCHEMA
-        self.reads.add(obj.name)
         entry = ScopeEntry(None, obj.name, schema, frozenset({id(obj)}))
         return OpenSelect([], ir.ITable(obj.name), (entry,), bare=True)
 

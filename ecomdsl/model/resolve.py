@@ -9,7 +9,6 @@ what reads it is still checked, without a cascade of follow-on errors.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import attrs
 
@@ -18,6 +17,7 @@ from ecomdsl.dsl import objects, relation
 from ecomdsl.errors import CompileError, Diagnostics, did_you_mean
 from ecomdsl.model import ir
 from ecomdsl.model.query import QueryResolver
+from ecomdsl.model.relations import read_names, reads
 from ecomdsl.model.tables import table_def
 from ecomdsl.model.testdata import generated_inserts
 from ecomdsl.model.typecheck import Checker
@@ -35,18 +35,7 @@ def resolve(pipeline: objects.Pipeline, *, test_data: bool = True) -> ir.Resolve
     return Resolver(pipeline, test_data=test_data).run()
 
 
-def walk_reads(rel: relation.Relation) -> Iterator[objects.PipelineObject]:
-    """The pipeline objects a query reads directly (not through other objects' queries)."""
-    if isinstance(rel, objects.PipelineObject):
-        yield rel
-        return
-    for field in attrs.fields(type(rel)):
-        value = getattr(rel, field.name)
-        if isinstance(value, relation.Relation):
-            yield from walk_reads(value)
-
-
-def _query_of(obj: objects.PipelineObject) -> relation.Relation | None:
+def _query_of(obj: objects.PipelineObject) -> object | None:
     return obj.query if isinstance(obj, objects.View | objects.MaterializedView) else None
 
 
@@ -118,7 +107,7 @@ class Resolver:
             by_name[obj.name] = obj
             query = _query_of(obj)
             if query is not None:
-                queue.extend(x for x in walk_reads(query) if not isinstance(x, objects.Ref))
+                queue.extend(x for x in reads(query) if not isinstance(x, objects.Ref))
         return by_name
 
     def dependencies(self, by_name: dict[str, objects.PipelineObject]) -> set[tuple[str, str]]:
@@ -128,7 +117,7 @@ class Resolver:
             query = _query_of(obj)
             if query is None:
                 continue
-            for dep in walk_reads(query):
+            for dep in reads(query):
                 if dep.name not in by_name:
                     self.report.about(name).error(
                         f"reads {dep.name!r}, which is not an object of pipeline "
@@ -202,7 +191,7 @@ class Resolver:
             materialized=materialized,
             query=query,
             schema=schema,
-            reads=tuple(sorted(resolver.reads)),
+            reads=read_names(obj.query),
             emit_on_window_close=isinstance(obj, objects.MaterializedView)
             and bool(obj.emit_on_window_close),
             doc=obj.doc,

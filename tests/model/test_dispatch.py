@@ -12,7 +12,7 @@ import typing
 from types import ModuleType
 
 from ecomdsl.dsl import expr, objects, relation
-from ecomdsl.model.query import RelationNode
+from ecomdsl.model.relations import RelationNode
 from ecomdsl.model.typecheck import ExprNode
 
 
