@@ -13,7 +13,7 @@ from enum import Enum, auto
 from ecomdsl.errors import SourceLocation
 from ecomdsl.kinds import BinaryOperator as Op
 from ecomdsl.model import ir
-from ecomdsl.model.traverse import children
+from ecomdsl.model.traverse import children, nodes
 from ecomdsl.types import SqlType
 
 _RANGE = (Op.LT, Op.LE, Op.GT, Op.GE)
@@ -28,29 +28,38 @@ class TemporalProblem(Enum):
 
 
 def walk(e: ir.IExpr) -> list[ir.IExpr]:
-    """``e`` and every expression below it, depth first."""
-    return [e, *(n for child in children(e) for n in walk(child))]
+    """``e`` and every expression below it, depth first (iterative: sums nest thousands deep)."""
+    return nodes(e)
 
 
 def columns(e: ir.IExpr) -> list[ir.IColumn]:
-    if isinstance(e, ir.IColumn):
-        return [e]
-    return [c for child in children(e) for c in columns(child)]
+    return [n for n in nodes(e) if isinstance(n, ir.IColumn)]
 
 
 def aggregates(e: ir.IExpr) -> list[ir.IAgg]:
     """The aggregate calls of ``e`` (not those nested in another aggregate)."""
-    if isinstance(e, ir.IAgg):
-        return [e]
-    return [a for child in children(e) for a in aggregates(child)]
+    found: list[ir.IAgg] = []
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ir.IAgg):
+            found.append(node)
+        else:
+            stack.extend(reversed(children(node)))
+    return found
 
 
 def conjuncts(e: ir.IExpr | None) -> list[ir.IExpr]:
-    if e is None:
-        return []
-    if isinstance(e, ir.IBinary) and e.op == Op.AND:
-        return conjuncts(e.left) + conjuncts(e.right)
-    return [e]
+    """The terms of ``a AND b AND ...``, in order (``where(*many)`` nests them to the left)."""
+    found: list[ir.IExpr] = []
+    stack = [] if e is None else [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ir.IBinary) and node.op == Op.AND:
+            stack += [node.right, node.left]
+        else:
+            found.append(node)
+    return found
 
 
 def has_now(e: ir.IExpr) -> bool:

@@ -18,11 +18,12 @@ import attrs
 
 from ecomdsl.dsl import expr as dsl
 from ecomdsl.dsl import objects, relation
+from ecomdsl.errors import SourceLocation
 from ecomdsl.model import ir
 from ecomdsl.model.functions import same_family
 from ecomdsl.model.joins import resolve_join
 from ecomdsl.model.operators import resolve_funnel, resolve_zscore
-from ecomdsl.model.relations import RelationNode
+from ecomdsl.model.relations import RelationNode, SingleInput
 from ecomdsl.model.scope import Scope, ScopeEntry
 from ecomdsl.model.select import OpenSelect
 from ecomdsl.model.traverse import contains_aggregate, free_columns
@@ -39,11 +40,17 @@ class QueryResolver:
         checker: Checker,
         schema_of: Mapping[str, ir.Schema],
         reserved_names: frozenset[str],
+        location: SourceLocation,
     ) -> None:
         self.checker = checker
         self.report = checker.report
         self.schema_of = schema_of
         self.reserved = set(reserved_names)  # names a CTE must not take
+        self.location = location  # of the object whose query this is
+        self._tried: dict[str, int] = {}  # the last suffix `cte_name` reached, by base
+        # the block resolved for the input of the step about to run (see `resolve`)
+        self._ready: dict[int, OpenSelect] = {}
+        self._steps: list[relation.Relation] = []  # the steps being resolved, innermost last
 
     def query(self, rel: relation.Relation) -> tuple[ir.Query, ir.Schema]:
         p = self.resolve(rel)
@@ -51,8 +58,30 @@ class QueryResolver:
         return ir.Query(tuple(p.ctes), block), p.output()
 
     def resolve(self, rel: relation.Relation) -> OpenSelect:
-        """The block of ``rel``; its columns answer references made through ``rel``."""
-        p = self._step(rel)
+        """The block of ``rel``; its columns answer references made through ``rel``.
+
+        A chain of one-input steps (``.select().where().select()...``) resolves in a loop,
+        from the relation it starts on up, not by recursion: a query thousands of steps long
+        costs its length. Each step's own code still asks for its input with `resolve`, and
+        gets the block the loop resolved for it (`_ready`).
+        """
+        ready = self._ready.pop(id(rel), None)
+        if ready is not None:
+            return ready
+        chain: list[SingleInput] = []
+        node: object = rel
+        while isinstance(node, SingleInput):
+            chain.append(node)
+            node = node.input
+        p = self._resolved(node, self._step(node, chain[-1] if chain else None))
+        for step in reversed(chain):
+            self._ready[id(step.input)] = p
+            p = self._resolved(step, self._step(step, None))
+            self._ready.pop(id(step.input), None)  # taken by the step's first `resolve`
+        return p
+
+    def _resolved(self, rel: object, p: OpenSelect) -> OpenSelect:
+        """``p`` as the block of ``rel``: references made through ``rel`` find its columns."""
         p.lineage = p.lineage | {id(rel)}
         p.scope = (
             tuple(attrs.evolve(e, lineage=e.lineage | {id(rel)}) for e in p.scope)
@@ -61,9 +90,17 @@ class QueryResolver:
         )
         return p
 
-    def _step(self, rel: relation.Relation) -> OpenSelect:
+    def _step(self, rel: object, reader: relation.Relation | None) -> OpenSelect:
+        """Resolve one step; ``reader`` is the step reading ``rel``, for an error's line."""
         if not isinstance(rel, RelationNode):
-            raise TypeError(f"{type(rel).__name__} is not a relation ecomdsl can compile")
+            return self._not_a_relation(rel, reader)
+        self._steps.append(rel)
+        try:
+            return self._dispatch(rel)
+        finally:
+            self._steps.pop()
+
+    def _dispatch(self, rel: RelationNode) -> OpenSelect:
         match rel:
             case objects.PipelineObject():
                 return self._object(rel)
@@ -88,11 +125,30 @@ class QueryResolver:
             case _:
                 assert_never(rel)
 
+    def _not_a_relation(self, value: object, reader: relation.Relation | None) -> OpenSelect:
+        """Report a step input that is not a relation; an open block stands in for it."""
+        reader = reader or (self._steps[-1] if self._steps else None)
+        what = f"{type(reader).__name__}()" if reader is not None else "the query"
+        self.report.error(
+            f"{what} reads a {type(value).__name__}, not a relation",
+            reader.location if reader is not None else self.location,
+            hint="a query reads a table, stream, view or a query built on one",
+        )
+        entry = ScopeEntry(None, type(value).__name__, ir.OPEN_SCHEMA, frozenset())
+        return OpenSelect([], ir.ITable(type(value).__name__), (entry,), bare=True)
+
     def cte_name(self, base: str) -> str:
-        name, n = base, 1
+        """``base``, else ``base_2``, ``base_3``...: the first name not taken yet.
+
+        Names are only ever added, so the search for a base goes on from where it last
+        stopped (a query with thousands of CTEs names each in constant time).
+        """
+        n = self._tried.get(base, 1)
+        name = base if n == 1 else f"{base}_{n}"
         while name in self.reserved:
             n += 1
             name = f"{base}_{n}"
+        self._tried[base] = n
         self.reserved.add(name)
         return name
 

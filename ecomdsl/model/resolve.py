@@ -174,17 +174,7 @@ class Resolver:
         if isinstance(obj, objects.Table | objects.Stream):
             return table_def(obj, report)
         assert isinstance(obj, objects.View | objects.MaterializedView)
-        resolver = QueryResolver(Checker(report), schemas, names)
-        if not isinstance(obj.query, relation.Relation):
-            report.error(
-                f"query must be a relation (a table, stream, view or a query built on one), "
-                f"not {type(obj.query).__name__}",
-                obj.location,
-            )
-            query = ir.Query((), ir.Block(ir.ITable(obj.name), ()))
-            schema = ir.OPEN_SCHEMA
-        else:
-            query, schema = resolver.query(obj.query)
+        query, schema = self.query(obj, schemas, names)
         materialized = isinstance(obj, objects.MaterializedView)
         return ir.ViewDef(
             name=obj.name,
@@ -198,3 +188,31 @@ class Resolver:
             location=obj.location,
             allow=obj.allow,
         )
+
+    def query(
+        self,
+        view: objects.View | objects.MaterializedView,
+        schemas: dict[str, ir.Schema],
+        names: frozenset[str],
+    ) -> tuple[ir.Query, ir.Schema]:
+        """The checked query of ``view`` and its output, or a placeholder after reporting why
+        there is none."""
+        report = self.report.about(view.name)
+        if not isinstance(view.query, relation.Relation):
+            report.error(
+                f"query must be a relation (a table, stream, view or a query built on one), "
+                f"not {type(view.query).__name__}",
+                view.location,
+            )
+        else:
+            try:
+                return QueryResolver(Checker(report), schemas, names, view.location).query(
+                    view.query
+                )
+            except RecursionError:  # chains and sums are loops; this is some other nesting
+                report.error(
+                    "the query nests too deeply to check (past Python's recursion limit)",
+                    view.location,
+                    hint="build it in steps: a View of an inner part, read by the next",
+                )
+        return ir.Query((), ir.Block(ir.ITable(view.name), ())), ir.OPEN_SCHEMA

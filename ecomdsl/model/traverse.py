@@ -3,7 +3,8 @@ qualifying their columns. Shared by the resolver and the lint rules."""
 
 from __future__ import annotations
 
-from typing import Any, assert_never
+from collections.abc import Sequence
+from typing import assert_never
 
 import attrs
 from sqlglot import exp
@@ -39,25 +40,93 @@ def children(e: ir.IExpr) -> tuple[ir.IExpr, ...]:
             assert_never(e)
 
 
+def nodes(e: ir.IExpr) -> list[ir.IExpr]:
+    """``e`` and every expression below it, depth first (parents before children, children
+    in evaluation order), without recursion: generated sums are thousands deep."""
+    found: list[ir.IExpr] = []
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(reversed(children(node)))
+    return found
+
+
 def contains_aggregate(e: ir.IExpr) -> bool:
-    if isinstance(e, ir.IAgg):
-        return True
-    if isinstance(e, ir.IRaw):  # refused by check_raw already; do not report it twice
-        return e.node.find(exp.AggFunc) is not None
-    return any(contains_aggregate(c) for c in children(e))
+    for node in nodes(e):
+        if isinstance(node, ir.IAgg):
+            return True
+        if isinstance(node, ir.IRaw) and node.node.find(exp.AggFunc) is not None:
+            return True  # refused by check_raw already; do not report it twice
+    return False
 
 
 def free_columns(e: ir.IExpr) -> list[ir.IColumn]:
-    """Columns referenced outside any aggregate."""
-    if isinstance(e, ir.IColumn):
-        return [e]
-    if isinstance(e, ir.IAgg):
-        return []
-    return [c for child in children(e) for c in free_columns(child)]
+    """Columns referenced outside any aggregate, in evaluation order."""
+    found: list[ir.IColumn] = []
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ir.IColumn):
+            found.append(node)
+        elif not isinstance(node, ir.IAgg):
+            stack.extend(reversed(children(node)))
+    return found
+
+
+def with_children(e: ir.IExpr, kids: Sequence[ir.IExpr]) -> ir.IExpr:
+    """``e`` with its `children` replaced by ``kids`` (in the same order)."""
+    match e:
+        case ir.IBinary():
+            return attrs.evolve(e, left=kids[0], right=kids[1])
+        case ir.IUnary() | ir.ICast() | ir.IJsonText():
+            return attrs.evolve(e, operand=kids[0])
+        case ir.IIn():
+            return attrs.evolve(e, operand=kids[0], values=tuple(kids[1:]))
+        case ir.IBetween():
+            return attrs.evolve(e, operand=kids[0], low=kids[1], high=kids[2])
+        case ir.IFunc():
+            return attrs.evolve(e, args=tuple(kids))
+        case ir.ICase():
+            n = len(e.whens)
+            whens = tuple((kids[2 * i], kids[2 * i + 1]) for i in range(n))
+            return attrs.evolve(e, whens=whens, default=kids[2 * n] if len(kids) > 2 * n else None)
+        case ir.IAgg():
+            rest = iter(kids)
+            arg = next(rest) if e.arg is not None else None
+            return attrs.evolve(e, arg=arg, filter=next(rest) if e.filter is not None else None)
+        case ir.IWindow():
+            rest = iter(kids)
+            arg = next(rest) if e.arg is not None else None
+            order = next(rest) if e.order is not None else None
+            partition = tuple(next(rest) for _ in e.partition)
+            return attrs.evolve(
+                e, arg=arg, order=order, partition=partition, extra_args=tuple(rest)
+            )
+        case ir.IColumn() | ir.ILiteral() | ir.IInterval() | ir.IRaw() | ir.INow() | ir.IProcTime():
+            return e
+        case _:
+            assert_never(e)
 
 
 def qualify(e: ir.IExpr, qualifier: str) -> ir.IExpr:
-    """``e`` with its unqualified columns qualified by ``qualifier``."""
+    """``e`` with its unqualified columns qualified by ``qualifier`` (rebuilt bottom up in a
+    loop, like `nodes` walks)."""
+    done: list[ir.IExpr] = []  # the rebuilt nodes, each pushed after its children
+    stack: list[tuple[ir.IExpr, bool]] = [(e, False)]
+    while stack:
+        node, expanded = stack.pop()
+        kids = children(node)
+        if not expanded and kids:
+            stack.append((node, True))
+            stack.extend((k, False) for k in reversed(kids))
+            continue
+        rebuilt = [done.pop() for _ in kids][::-1]
+        done.append(_qualified(with_children(node, rebuilt) if kids else node, qualifier))
+    return done[0]
+
+
+def _qualified(e: ir.IExpr, qualifier: str) -> ir.IExpr:
     if isinstance(e, ir.IColumn):
         return e if e.qualifier else attrs.evolve(e, qualifier=qualifier)
     if isinstance(e, ir.IRaw):
@@ -66,18 +135,4 @@ def qualify(e: ir.IExpr, qualifier: str) -> ir.IExpr:
             if not c.table:
                 c.set("table", identifier(qualifier))
         return attrs.evolve(e, node=node)
-    changes: dict[str, Any] = {}
-    for field in attrs.fields(type(e)):
-        value = getattr(e, field.name)
-        if isinstance(value, tuple):
-            changes[field.name] = tuple(
-                tuple(qualify(x, qualifier) for x in v)
-                if isinstance(v, tuple)
-                else qualify(v, qualifier)
-                if attrs.has(type(v)) and not isinstance(v, ir.Frame | ir.Interval)
-                else v
-                for v in value
-            )
-        elif attrs.has(type(value)) and not isinstance(value, ir.Frame | ir.Interval):
-            changes[field.name] = qualify(value, qualifier)
-    return attrs.evolve(e, **changes) if changes else e
+    return e

@@ -125,8 +125,24 @@ class Checker:
     # ---- operators ----
 
     def _binary(self, e: dsl.BinaryOp, scope: Scope, aggs: bool) -> ir.IExpr:
-        left = self.expr(e.left, scope, aggregates=aggs)
-        right = self.expr(e.right, scope, aggregates=aggs)
+        """``e`` and the operators under it, checked operands first, in a loop: sums and
+        conjunctions built in a loop (``total = total + c``, ``where(*many)``) nest
+        thousands deep and must not recurse once per term."""
+        done: list[ir.IExpr] = []  # checked operands, the latest last
+        stack: list[tuple[dsl.Expr, bool]] = [(e, False)]
+        while stack:
+            node, operands_done = stack.pop()
+            if not isinstance(node, dsl.BinaryOp):
+                done.append(self.expr(node, scope, aggregates=aggs))
+            elif not operands_done:
+                stack += [(node, True), (node.right, False), (node.left, False)]
+            else:
+                right, left = done.pop(), done.pop()
+                done.append(self._operator(node, left, right))
+        return done[0]
+
+    def _operator(self, e: dsl.BinaryOp, left: ir.IExpr, right: ir.IExpr) -> ir.IExpr:
+        """``left e.op right``, typed, for the checked operands of ``e``."""
         lt, rt = left.type, right.type
         op = BinaryOperator(e.op)
         match op:

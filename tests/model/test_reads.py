@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from ecomdsl import Join, MaterializedView, Table, Tumble, View, col, count, ref, union, union_all
-from ecomdsl.dsl import objects
+from ecomdsl import Join, MaterializedView, Table, Tumble, View, ref, union, union_all
 from ecomdsl.dsl.relation import Relation
 from ecomdsl.model.relations import inputs, read_names, reads
 from tests.helpers import ROOT, build, events, one_error, where
@@ -87,22 +84,3 @@ def test_a_shared_sub_query_is_walked_once() -> None:
     started = time.perf_counter()
     assert [o.name for o in reads(q)] == ["events"]
     assert time.perf_counter() - started < 1
-
-
-def test_ten_thousand_chained_steps_need_no_recursion() -> None:
-    q = events().select("amount")
-    for i in range(10_000):
-        q = q.where(col("amount") > i).select("amount")
-    assert read_names(q) == ("events",)
-
-
-@pytest.mark.parametrize("n", [2_000])
-def test_thousands_of_chained_views_resolve(n: int) -> None:
-    prev: objects.PipelineObject = events()
-    chain = []
-    for i in range(n):
-        prev = View(f"v{i:04d}", prev.where(col("amount") > i))
-        chain.append(prev)
-    last = MaterializedView("last", prev.group_by("user_id").agg(n=count()))
-    p = build(*chain, last)
-    assert [o.name for o in p.objects][-2:] == [f"v{n - 1:04d}", "last"]
