@@ -14,6 +14,7 @@ from ecomdsl.dsl import relation
 from ecomdsl.kinds import BinaryOperator, JoinKind, member_or
 from ecomdsl.model import ir
 from ecomdsl.model.functions import same_family
+from ecomdsl.model.names import fit
 from ecomdsl.model.scope import Scope, ScopeEntry, resolve_column
 from ecomdsl.model.select import OpenSelect, StepResolver, conjunction
 from ecomdsl.model.traverse import qualify
@@ -76,7 +77,7 @@ def _side(
     n = 1
     while qualifier in taken:
         n += 1
-        qualifier = f"{name}_{n}"
+        qualifier = fit(name, f"_{n}")  # a self-join of a 63-byte name still fits
     taken.add(qualifier)
     source = ir.ITable(name, None if qualifier == name else qualifier)
     entry = ScopeEntry(qualifier, qualifier, p.output(), p.lineage)

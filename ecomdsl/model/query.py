@@ -22,6 +22,7 @@ from ecomdsl.errors import SourceLocation
 from ecomdsl.model import ir
 from ecomdsl.model.functions import same_family
 from ecomdsl.model.joins import resolve_join
+from ecomdsl.model.names import NameCheck
 from ecomdsl.model.operators import resolve_funnel, resolve_zscore
 from ecomdsl.model.relations import RelationNode, SingleInput
 from ecomdsl.model.scope import Scope, ScopeEntry
@@ -41,12 +42,14 @@ class QueryResolver:
         schema_of: Mapping[str, ir.Schema],
         reserved_names: frozenset[str],
         location: SourceLocation,
+        names: NameCheck,
     ) -> None:
         self.checker = checker
         self.report = checker.report
         self.schema_of = schema_of
         self.reserved = set(reserved_names)  # names a CTE must not take
         self.location = location  # of the object whose query this is
+        self.names = names
         self._tried: dict[str, int] = {}  # the last suffix `cte_name` reached, by base
         # the block resolved for the input of the step about to run (see `resolve`)
         self._ready: dict[int, OpenSelect] = {}
@@ -54,8 +57,19 @@ class QueryResolver:
 
     def query(self, rel: relation.Relation) -> tuple[ir.Query, ir.Schema]:
         p = self.resolve(rel)
-        block = p.block()
-        return ir.Query(tuple(p.ctes), block), p.output()
+        query = ir.Query(tuple(p.ctes), p.block())
+        for cte in [*(c for _, c in query.ctes), query.body]:
+            for block in cte.blocks if isinstance(cte, ir.SetOp) else (cte,):
+                self._check_names(block)
+        return query, p.output()
+
+    def _check_names(self, block: ir.Block) -> None:
+        """Every column a block outputs, the user's and the generated ones (a Funnel's
+        rates), has a name SQL keeps as it is, and none differs from another only in case."""
+        location = block.location or self.location
+        for name, _ in block.select:
+            self.names.name("output column", name, location, self.report)
+        self.names.case("output columns", (n for n, _ in block.select), location, self.report)
 
     def resolve(self, rel: relation.Relation) -> OpenSelect:
         """The block of ``rel``; its columns answer references made through ``rel``.

@@ -13,6 +13,7 @@ from ecomdsl.dsl import expr as dsl
 from ecomdsl.errors import Diagnostics
 from ecomdsl.model import ir
 from ecomdsl.model.functions import declared_type
+from ecomdsl.model.names import text_problem
 from ecomdsl.model.scope import Scope, resolve_column
 from ecomdsl.types import SqlType, TypeSpecError, parse_type
 
@@ -39,6 +40,10 @@ def _parse(e: dsl.Raw, report: Diagnostics) -> exp.Expr | None:
     """The fragment's one scalar expression, or None after reporting why it is not one."""
     if not isinstance(e.sql, str) or not e.sql.strip():
         report.error("raw() needs a SQL expression", e.location)
+        return None
+    problem = text_problem(e.sql)
+    if problem is not None:
+        report.error(f"raw({e.sql!r}) {problem.message}", e.location, hint=problem.hint)
         return None
     try:
         trees = sqlglot.parse(e.sql, read=DIALECT)

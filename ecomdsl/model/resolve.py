@@ -9,6 +9,7 @@ what reads it is still checked, without a cascade of follow-on errors.
 from __future__ import annotations
 
 import re
+from collections import deque
 
 import attrs
 
@@ -16,6 +17,7 @@ from ecomdsl import graph
 from ecomdsl.dsl import objects, relation
 from ecomdsl.errors import CompileError, Diagnostics, did_you_mean
 from ecomdsl.model import ir
+from ecomdsl.model.names import CASE_HINT, NameCheck, check_text, label, name_problem
 from ecomdsl.model.query import QueryResolver
 from ecomdsl.model.relations import read_names, reads
 from ecomdsl.model.tables import table_def
@@ -46,6 +48,8 @@ class Resolver:
         self.pipeline = pipeline
         self.with_test_data = test_data
         self.report = Diagnostics()
+        self.names = NameCheck()  # each bad name reported once, wherever it is used
+        self.by_lower: dict[str, objects.PipelineObject] = {}  # the objects by lower-case name
 
     def run(self) -> ir.ResolvedPipeline:
         p = self.pipeline
@@ -76,39 +80,62 @@ class Resolver:
         listed = list(self.pipeline.objects)
         for x in listed:
             if not isinstance(x, objects.PipelineObject) or isinstance(x, objects.Ref):
-                self.report.about(self.pipeline.name).error(
+                self.report.about(label(self.pipeline.name)).error(
                     f"Pipeline(objects=...) takes Table, Stream, View and MaterializedView objects, "
                     f"not {type(x).__name__}",
                     self.pipeline.location,
                 )
-        queue = [
+        queue = deque(
             x
             for x in listed
             if isinstance(x, objects.PipelineObject) and not isinstance(x, objects.Ref)
-        ]
+        )
         seen: set[int] = set()
         while queue:
-            obj = queue.pop(0)
+            obj = queue.popleft()
             if id(obj) in seen:
                 continue
             seen.add(id(obj))
-            if not isinstance(obj.name, str) or not obj.name:
-                self.report.error("an object needs a non-empty name", obj.location)
-                continue
-            first = by_name.get(obj.name)
-            if first is not None and first is not obj:
-                self.report.about(obj.name).error(
-                    f"duplicate object name {obj.name!r}",
-                    obj.location,
-                    hint="give each object its own name",
-                    related=("first declared at", first.location),
-                )
-                continue
-            by_name[obj.name] = obj
-            query = _query_of(obj)
-            if query is not None:
-                queue.extend(x for x in reads(query) if not isinstance(x, objects.Ref))
+            if self.admit(obj, by_name):
+                by_name[obj.name] = obj
+                query = _query_of(obj)
+                if query is not None:
+                    queue.extend(x for x in reads(query) if not isinstance(x, objects.Ref))
         return by_name
+
+    def admit(
+        self, obj: objects.PipelineObject, by_name: dict[str, objects.PipelineObject]
+    ) -> bool:
+        """Whether ``obj`` joins the pipeline's objects: a name (str) no other object has, in
+        any case. A name SQL cannot hold is reported, and the object still checked."""
+        report = self.report.about(label(obj.name))
+        if not isinstance(obj.name, str):
+            report.error(
+                f"object name must be text (str), not {type(obj.name).__name__}", obj.location
+            )
+            return False
+        problem = name_problem(obj.name)
+        if problem is not None:
+            report.error(f"object name {problem.message}", obj.location, hint=problem.hint)
+        first = by_name.get(obj.name)
+        if first is not None and first is not obj:
+            report.error(
+                f"duplicate object name {obj.name!r}",
+                obj.location,
+                hint="give each object its own name",
+                related=("first declared at", first.location),
+            )
+            return False
+        other = self.by_lower.setdefault(obj.name.lower(), obj)
+        if other is not obj:
+            report.error(
+                f"object names {other.name!r} and {obj.name!r} differ only in case",
+                obj.location,
+                hint=CASE_HINT,
+                related=("first declared at", other.location),
+            )
+            return False
+        return True
 
     def dependencies(self, by_name: dict[str, objects.PipelineObject]) -> set[tuple[str, str]]:
         """(read, reader) for every read of a known object; an unknown one is reported."""
@@ -119,7 +146,7 @@ class Resolver:
                 continue
             for dep in reads(query):
                 if dep.name not in by_name:
-                    self.report.about(name).error(
+                    self.report.about(label(name)).error(
                         f"reads {dep.name!r}, which is not an object of pipeline "
                         f"{self.pipeline.name!r}",
                         dep.location,
@@ -138,7 +165,7 @@ class Resolver:
         blocked: set[str] = set()
         for cycle in graph.cycles(dag):
             path = " -> ".join([*cycle, cycle[0]])
-            self.report.about(cycle[0]).error(
+            self.report.about(label(cycle[0])).error(
                 f"dependency cycle: {path} (x -> y: y reads x)",
                 by_name[cycle[0]].location,
                 hint="a materialized view cannot read itself, directly or through others",
@@ -170,9 +197,11 @@ class Resolver:
         schemas: dict[str, ir.Schema],
         names: frozenset[str],
     ) -> ir.ObjectDef:
-        report = self.report.about(obj.name)
+        report = self.report.about(label(obj.name))
+        if obj.doc is not None:  # it goes into the header comment of the object's statement
+            check_text("doc", obj.doc, obj.location, report)
         if isinstance(obj, objects.Table | objects.Stream):
-            return table_def(obj, report)
+            return table_def(obj, report, self.names)
         assert isinstance(obj, objects.View | objects.MaterializedView)
         query, schema = self.query(obj, schemas, names)
         materialized = isinstance(obj, objects.MaterializedView)
@@ -197,7 +226,7 @@ class Resolver:
     ) -> tuple[ir.Query, ir.Schema]:
         """The checked query of ``view`` and its output, or a placeholder after reporting why
         there is none."""
-        report = self.report.about(view.name)
+        report = self.report.about(label(view.name))
         if not isinstance(view.query, relation.Relation):
             report.error(
                 f"query must be a relation (a table, stream, view or a query built on one), "
@@ -206,9 +235,8 @@ class Resolver:
             )
         else:
             try:
-                return QueryResolver(Checker(report), schemas, names, view.location).query(
-                    view.query
-                )
+                resolver = QueryResolver(Checker(report), schemas, names, view.location, self.names)
+                return resolver.query(view.query)
             except RecursionError:  # chains and sums are loops; this is some other nesting
                 report.error(
                     "the query nests too deeply to check (past Python's recursion limit)",

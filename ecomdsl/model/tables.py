@@ -15,6 +15,7 @@ from ecomdsl.kinds import ConflictAction, E, KafkaEncode, KafkaFormat, TableKind
 from ecomdsl.model import ir
 from ecomdsl.model.functions import declared_type
 from ecomdsl.model.intervals import IntervalError, parse_interval
+from ecomdsl.model.names import NameCheck, text_problem
 from ecomdsl.types import SqlType
 
 OPTION_KEY = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
@@ -27,28 +28,34 @@ ON_CONFLICT = {
 }
 
 
-def table_def(obj: objects.Table | objects.Stream, report: Diagnostics) -> ir.TableDef:
+def table_def(
+    obj: objects.Table | objects.Stream, report: Diagnostics, names: NameCheck
+) -> ir.TableDef:
     """The checked definition of a table or a stream; ``report`` is about ``obj``."""
-    schema = _schema(obj, report)
+    schema = _schema(obj, report, names)
     if isinstance(obj, objects.Stream):
         return _stream(obj, schema, report)
     return _table(obj, schema, report)
 
 
-def _schema(obj: objects.Table | objects.Stream, report: Diagnostics) -> ir.Schema:
-    columns: list[ir.Column] = []
+def _schema(
+    obj: objects.Table | objects.Stream, report: Diagnostics, names: NameCheck
+) -> ir.Schema:
+    columns: dict[str, ir.Column] = {}
     for col_name, spec in obj.columns:
         if not col_name:
             report.error("a column name cannot be empty", obj.location)
             continue
-        if any(c.name == col_name for c in columns):
+        if col_name in columns:
             report.error(f"duplicate column {col_name!r}", obj.location)
             continue
+        names.name("column name", col_name, obj.location, report)  # kept: readers still find it
         column_type = declared_type(spec, obj.location, f"column {col_name!r}", report)
-        columns.append(ir.Column(col_name, column_type))
+        columns[col_name] = ir.Column(col_name, column_type)
     if not columns:
         report.error("a table needs at least one column", obj.location)
-    return ir.Schema(tuple(columns))
+    names.case("columns", columns, obj.location, report)
+    return ir.Schema(tuple(columns.values()))
 
 
 def _table(obj: objects.Table, schema: ir.Schema, report: Diagnostics) -> ir.TableDef:
@@ -121,7 +128,15 @@ def _table_watermark(
 
 def _stream(obj: objects.Stream, schema: ir.Schema, report: Diagnostics) -> ir.TableDef:
     watermark = _watermark(obj, obj.event_time, obj.watermark, schema, report)
-    connector = _kafka(obj.connector, report) if obj.connector is not None else None
+    connector = None
+    if isinstance(obj.connector, objects.Kafka):
+        connector = _kafka(obj.connector, report)
+    elif obj.connector is not None:
+        report.error(
+            f"Stream(connector=...) takes a Kafka(...) connector, not {type(obj.connector).__name__}",
+            obj.location,
+            hint='connector=Kafka(topic="...", bootstrap_servers="host:9092")',
+        )
     if (
         watermark is not None
         and connector is not None
@@ -244,4 +259,10 @@ def _check_options(
             report.error(f"Kafka option {key!r} is given twice", kafka.location)
         if not isinstance(value, str) or not value:
             report.error(f"Kafka option {key!r} needs a non-empty string value", kafka.location)
+        elif (problem := text_problem(value)) is not None:
+            report.error(
+                f"Kafka option {key!r}: the value {problem.message}",
+                kafka.location,
+                hint=problem.hint,
+            )
         seen.add(str(key))
