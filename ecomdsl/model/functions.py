@@ -135,8 +135,10 @@ def literal_type(value: object) -> SqlType:
         return SqlType.UNKNOWN
     if isinstance(value, bool):
         return SqlType.BOOLEAN
-    if isinstance(value, int):
-        return SqlType.INT if -(2**31) <= value < 2**31 else SqlType.BIGINT
+    if isinstance(value, int):  # as RisingWave reads a number: int, bigint, else numeric
+        if -(2**31) <= value < 2**31:
+            return SqlType.INT
+        return SqlType.BIGINT if -(2**63) <= value < 2**63 else SqlType.NUMERIC
     if isinstance(value, float):
         return SqlType.DOUBLE
     if isinstance(value, decimal.Decimal):

@@ -8,6 +8,7 @@ session into one row of stage flags, counts sessions per stage, then takes the r
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 from ecomdsl.dsl import relation
@@ -183,6 +184,12 @@ def _check_zscore_options(resolver: StepResolver, z: relation.ZScore, schema: ir
     if not isinstance(threshold, int | float) or isinstance(threshold, bool) or threshold <= 0:
         resolver.report.error(
             f"ZScore(threshold={z.threshold!r}) must be a positive number", z.location
+        )
+    elif not math.isfinite(threshold):  # abs(z) > nan is never true, > inf flags nothing
+        resolver.report.error(
+            f"ZScore(threshold={z.threshold!r}) must be a finite positive number",
+            z.location,
+            hint="a z-score threshold is a number of standard deviations, e.g. 3",
         )
     names = {
         "count_as": z.count_as,

@@ -7,42 +7,36 @@ the same problems in the same words.
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ecomdsl.dsl import objects
 from ecomdsl.errors import Diagnostics, SourceLocation, did_you_mean
 from ecomdsl.model import ir
-from ecomdsl.types import Category, SqlType
+from ecomdsl.model.values import cell_problem
 
 
 def generated_inserts(
     pipeline: objects.Pipeline, defs: Mapping[str, ir.ObjectDef], report: Diagnostics
 ) -> tuple[ir.Insert, ...]:
-    """The INSERTs of ``pipeline.test_data()``; a generator that raises is reported, not raised."""
+    """The INSERTs of ``pipeline.test_data()``; a generator that raises (or exits) is
+    reported, not raised."""
     source = pipeline.test_data
     if source is None:
         return ()
     code = getattr(source, "__code__", None)
     loc = SourceLocation(code.co_filename, code.co_firstlineno) if code else pipeline.location
     label = f"test data of {pipeline.name!r}"
-    try:
-        statements = [(table, list(rows)) for table, rows in source()]
-    except Exception as err:  # the user's generator: report, never a traceback
-        report.error(f"{label}: the generator raised {type(err).__name__}: {err}", loc)
-        return ()
+    statements = _statements(source, label, loc, report)
     inserts: list[ir.Insert] = []
-    for table, rows in statements:
+    for table, rows in statements or ():
         target = defs.get(table)
         if not isinstance(target, ir.TableDef) or target.connector is not None:
             report.error(
                 f"{label}: cannot insert into {table!r} (not a table or stream without connector)",
                 loc,
                 hint=did_you_mean(
-                    str(table), [n for n, d in defs.items() if isinstance(d, ir.TableDef)]
+                    table, [n for n, d in defs.items() if isinstance(d, ir.TableDef)]
                 ),
             )
             continue
@@ -54,16 +48,66 @@ def generated_inserts(
     return tuple(inserts)
 
 
+def _statements(
+    source: Callable[[], object], label: str, loc: SourceLocation, report: Diagnostics
+) -> list[tuple[str, list[object]]] | None:
+    """What the generator returns, as (table, rows) pairs; None after reporting a generator
+    that raised or exited, or that returned something else."""
+    try:
+        returned = source()
+        items = list(returned) if isinstance(returned, Iterable) else None
+        pairs = [_pair(item) for item in items] if items is not None else None
+    except SystemExit as err:  # sys.exit() in the generator: say so, do not exit silently
+        report.error(f"{label}: the generator called sys.exit({err.code!r})", loc)
+        return None
+    except Exception as err:  # the user's generator: report, never a traceback
+        report.error(f"{label}: the generator raised {type(err).__name__}: {err}", loc)
+        return None
+    if pairs is None or None in pairs:
+        bad = returned if items is None else items[pairs.index(None)]  # type: ignore[union-attr]
+        report.error(
+            f"{label}: the generator must return (table name, rows) pairs, not {_kind(bad)}",
+            loc,
+            hint='e.g. return [("orders", [{"order_id": "o1", "amount": 5}])]',
+        )
+        return None
+    return [p for p in pairs if p is not None]
+
+
+def _pair(item: object) -> tuple[str, list[object]] | None:
+    """``(table, rows)`` with the rows listed (the generator may yield them lazily)."""
+    if not isinstance(item, tuple | list) or len(item) != 2:
+        return None
+    table, rows = item
+    if not isinstance(table, str) or isinstance(rows, str | bytes | Mapping):
+        return None
+    return (table, list(rows)) if isinstance(rows, Iterable) else None
+
+
+def _kind(value: object) -> str:
+    return f"a {type(value).__name__}" + (f" {value!r}" if isinstance(value, str) else "")
+
+
 def table_rows(
     table: ir.TableDef,
-    rows: Sequence[Mapping[str, Any]],
+    rows: Sequence[object],
     loc: SourceLocation,
     label: str,
     report: Diagnostics,
 ) -> ir.Insert | None:
-    """One INSERT of ``rows`` into ``table``, or None after reporting unknown columns or
-    values that do not fit their column (the first three)."""
-    keys = set().union(*(set(row) for row in rows))
+    """One INSERT of ``rows`` into ``table``, or None after reporting rows that are not
+    dicts, unknown columns or values that do not fit their column (the first three)."""
+    for i, row in enumerate(rows):
+        if not isinstance(row, Mapping) or not all(isinstance(k, str) for k in row):
+            report.error(
+                f"{label}: row {i} of {table.name!r} is {_kind(row)}; each row is a dict "
+                "of column name -> value",
+                loc,
+                hint=f'e.g. {{"{table.schema.names[0] if table.schema.names else "id"}": ...}}',
+            )
+            return None
+    dicts: list[Mapping[str, Any]] = [r for r in rows if isinstance(r, Mapping)]
+    keys = set().union(*(set(row) for row in dicts))
     unknown = sorted(keys - set(table.schema.names))
     if unknown:
         report.error(
@@ -75,11 +119,11 @@ def table_rows(
     columns = [c for c in table.schema.columns if c.name in keys]
     values: list[tuple[Any, ...]] = []
     problems = 0
-    for i, row in enumerate(rows):
+    for i, row in enumerate(dicts):
         out = []
         for c in columns:
             value = row.get(c.name)
-            problem = value_problem(value, c.type)
+            problem = cell_problem(value, c.type)
             if problem and problems < 3:
                 report.error(
                     f"{label}: row {i} of {table.name!r}, column {c.name!r}: {problem}", loc
@@ -95,46 +139,3 @@ def table_rows(
         tuple(values),
         tuple(c.type for c in columns),
     )
-
-
-# the Python values each kind of column takes
-_PY_TYPES: dict[Category, tuple[type, ...]] = {
-    Category.INTEGER: (int,),
-    Category.NUMERIC: (int, decimal.Decimal, float),
-    Category.FLOAT: (int, float, decimal.Decimal),
-    Category.TEXT: (str,),
-    Category.BOOLEAN: (bool,),
-    Category.TEMPORAL: (dt.datetime, dt.date, dt.time),
-    Category.INTERVAL: (dt.timedelta,),
-    Category.BINARY: (bytes,),
-}
-
-
-def value_problem(value: Any, type_: SqlType) -> str | None:
-    """Why ``value`` cannot go into a ``type_`` column, or None when it can (NULL always can)."""
-    if value is None:
-        return None
-    if type_ is SqlType.JSONB:
-        try:
-            json.dumps(value, allow_nan=False, default=_no_default)
-        except (TypeError, ValueError) as err:
-            return f"not JSON-serializable ({err})"
-        return None
-    allowed = _PY_TYPES.get(type_.category)
-    if allowed is None:
-        return None
-    if isinstance(value, bool) and type_.category is not Category.BOOLEAN:
-        return f"a bool is not a {type_} value"
-    if not isinstance(value, allowed):
-        return f"a {type(value).__name__} is not a {type_} value"
-    if isinstance(value, float) and not (value == value and abs(value) != float("inf")):
-        return f"{value!r} cannot be written as SQL"
-    if type_ is SqlType.TIMESTAMP and isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return "a timestamp (without time zone) needs a naive datetime"
-    return None
-
-
-def _no_default(value: object) -> object:
-    if isinstance(value, decimal.Decimal):
-        return str(value)
-    raise TypeError(f"{type(value).__name__} is not JSON")

@@ -10,7 +10,7 @@ from typing import assert_never
 
 from ecomdsl.dsl import expr as dsl
 from ecomdsl.errors import Diagnostics, did_you_mean
-from ecomdsl.kinds import BinaryOperator, FrameKind, UnaryOperator
+from ecomdsl.kinds import BinaryOperator, UnaryOperator
 from ecomdsl.model import ir
 from ecomdsl.model.functions import (
     AGGREGATES,
@@ -26,6 +26,8 @@ from ecomdsl.model.functions import (
 from ecomdsl.model.intervals import IntervalError, parse_interval
 from ecomdsl.model.raw import check_raw
 from ecomdsl.model.scope import Scope, resolve_column
+from ecomdsl.model.values import literal_problem
+from ecomdsl.model.windowfuncs import check_over, rank_without_over
 from ecomdsl.types import SqlType
 
 # every kind of builder expression (the dsl's `Expr` subclasses); `Checker.expr` handles
@@ -92,9 +94,9 @@ class Checker:
             case dsl.ProcTime():
                 return ir.IProcTime(e.location)
             case dsl.RankFunc():
-                return self._rank_without_over(e)
+                return rank_without_over(self.report, e)
             case dsl.Over():
-                return self._over(e, scope)
+                return check_over(self, e, scope)
             case dsl.Raw():
                 return check_raw(e, scope, self.report)
             case _:
@@ -109,10 +111,11 @@ class Checker:
         return checked
 
     def _literal(self, e: dsl.Literal) -> ir.IExpr:
-        if isinstance(e.value, float) and (
-            e.value != e.value or e.value in (float("inf"), -float("inf"))
-        ):
-            self.report.error(f"{e.value!r} cannot be written as a SQL literal", e.location)
+        """A typed literal; NaN and the infinities are values too (numeric or double)."""
+        problem = literal_problem(e.value)
+        if problem is not None:
+            self.report.error(problem.message, e.location, hint=problem.hint)
+            return ir.ILiteral(None, literal_type(e.value))
         return ir.ILiteral(e.value, literal_type(e.value))
 
     def _interval(self, e: dsl.IntervalLiteral) -> ir.IExpr:
@@ -323,77 +326,9 @@ class Checker:
             result = SqlType.UNKNOWN
         return ir.IAgg(e.func, arg, e.distinct, flt, result)
 
-    # ---- window functions ----
-
-    def _rank_without_over(self, e: dsl.RankFunc) -> ir.IExpr:
-        self.report.error(
-            f"{e.name.lower()}() needs .over(...)",
-            e.location,
-            hint=f"{e.name.lower()}().over(partition_by=..., order_by=...)",
-        )
-        return ir.ILiteral(None, SqlType.UNKNOWN)
-
-    def _over(self, e: dsl.Over, scope: Scope) -> ir.IExpr:
-        if not self.windows_allowed:
-            self.report.error(
-                "a window function is not allowed here",
-                e.location,
-                hint="window functions go in .select(name=...over(...))",
-            )
-        partition = tuple(self.expr(p, scope) for p in e.partition_by)
-        for p, original in zip(partition, e.partition_by, strict=True):
-            if p.type is SqlType.JSONB:
-                self.report.error(
-                    "jsonb cannot be a PARTITION BY key", original.location, code="RW012"
-                )
-        if len(e.order_by) > 1:
-            self.report.error("over(order_by=...) takes one column", e.location)
-        order = self.expr(e.order_by[0], scope) if e.order_by else None
-        func = e.func
-        extra: tuple[ir.IExpr, ...] = ()
-        if isinstance(func, dsl.RankFunc):
-            args = tuple(self.expr(a, scope) for a in func.args)
-            arg = args[0] if args else None
-            extra = args[1:]
-            name = func.name
-            result = arg.type if name in ("LAG", "LEAD") and arg is not None else SqlType.BIGINT
-            if order is None:
-                self.report.error(f"{name.lower()}() needs over(order_by=...)", e.location)
-        else:
-            checked = self._aggregate(func, scope, True)
-            if checked.distinct or checked.filter is not None:
-                self.report.error("a window aggregate cannot be DISTINCT or filtered", e.location)
-            name, arg, result = checked.func, checked.arg, checked.type
-        frame = self._frame(e, order)
-        return ir.IWindow(name, arg, partition, order, frame, result, e.location, False, extra)
-
-    def _frame(self, e: dsl.Over, order: ir.IExpr | None) -> ir.Frame | None:
-        if e.rows is not None and e.range is not None:
-            self.report.error("over() takes rows= or range=, not both", e.location)
-            return None
-        if e.rows is not None:
-            start, end = e.rows
-            bad = [v for v in (start, end) if v is not None and (not isinstance(v, int) or v < 0)]
-            if bad:
-                self.report.error(
-                    "over(rows=(start, end)) takes row counts >= 0 or None", e.location
-                )
-                return None
-            return ir.Frame(FrameKind.ROWS, start if start is not None else -1, end)
-        if e.range is not None:
-            bounds: list[ir.Interval | None] = []
-            for v in e.range:
-                try:
-                    bounds.append(None if v is None else parse_interval(v))
-                except IntervalError as err:
-                    self.report.error(f"over(range=...): {err}", e.location)
-                    return None
-            if order is None or not (order.type.is_time or order.type is SqlType.UNKNOWN):
-                self.report.error(
-                    "over(range=...) with intervals needs order_by a time column", e.location
-                )
-            return ir.Frame(FrameKind.RANGE, bounds[0] if bounds[0] is not None else -1, bounds[1])
-        return None
+    def aggregate(self, e: dsl.Aggregate, scope: Scope) -> ir.IAgg:
+        """An aggregate where aggregates are allowed (a window function's)."""
+        return self._aggregate(e, scope, True)
 
 
 def _is_string_literal(e: ir.IExpr) -> bool:
