@@ -54,11 +54,16 @@ def _extend(p: OpenSelect, columns: Sequence[tuple[str, ir.IExpr]]) -> None:
 
 
 def _check_names(
-    resolver: StepResolver, rel: relation.Relation, existing: tuple[str, ...], names: dict[str, str]
-) -> None:
-    """The operator's output names (option -> name) are non-empty, new and distinct."""
+    resolver: StepResolver,
+    rel: relation.Relation,
+    existing: tuple[str, ...],
+    names: list[tuple[str, str]],
+) -> bool:
+    """The operator's output names (what makes each, the name) are non-empty, new and
+    distinct; False after reporting one that is not."""
     seen: dict[str, str] = {}
-    for option, name in names.items():
+    ok = True
+    for option, name in names:
         if not isinstance(name, str) or not name:
             resolver.report.error(
                 f"{type(rel).__name__}({option}=...) must be a non-empty name", rel.location
@@ -71,9 +76,18 @@ def _check_names(
             )
         elif name in seen:
             resolver.report.error(
-                f"{type(rel).__name__}: {option} and {seen[name]} are both {name!r}", rel.location
+                f"{type(rel).__name__}: {seen[name]} and {option} are both {name!r}",
+                rel.location,
+                hint=_FUNNEL_CLASH if isinstance(rel, relation.Funnel) else None,
             )
-        seen[name] = option
+        else:
+            seen[name] = option
+            continue
+        ok = False
+    return ok
+
+
+_FUNNEL_CLASH = "give the stages distinct labels: Stage(name, label=...)"
 
 
 def _frame(resolver: StepResolver, z: relation.ZScore, order_type: SqlType) -> ir.Frame | None:
@@ -191,13 +205,13 @@ def _check_zscore_options(resolver: StepResolver, z: relation.ZScore, schema: ir
             z.location,
             hint="a z-score threshold is a number of standard deviations, e.g. 3",
         )
-    names = {
-        "count_as": z.count_as,
-        "mean_as": z.mean_as,
-        "stddev_as": z.stddev_as,
-        "z_as": z.z_as,
-        "flag_as": z.flag_as,
-    }
+    names = [
+        ("count_as", z.count_as),
+        ("mean_as", z.mean_as),
+        ("stddev_as", z.stddev_as),
+        ("z_as", z.z_as),
+        ("flag_as", z.flag_as),
+    ]
     _check_names(resolver, z, schema.names, names)
 
 
@@ -234,12 +248,14 @@ def resolve_funnel(resolver: StepResolver, f: relation.Funnel) -> OpenSelect:
     step = (
         require_column(schema, f.step, "step", f, resolver.report) if f.step is not None else None
     )
-    _check_stages(resolver, f, session)
+    stages_ok = _check_stages(resolver, f, session)
     flags = _stage_flags(resolver, f, p.scope, step)
     labels = [s.label or s.name for s in f.stages]
-    _check_names(resolver, f, (), _output_names(f, labels))
+    named = stages_ok and _check_names(resolver, f, (), _output_names(f, labels))
     if session is None or len(flags) != len(f.stages) or len(f.stages) < 2:
         return p
+    if not (_check_session(resolver, f, session, flags) and named):
+        return p  # reported; the blocks would only repeat it
 
     session_col = _col(session.name, session.type)
     p.where.append(ir.IUnary(UnaryOperator.IS_NOT_NULL, session_col, BOOL))
@@ -263,7 +279,9 @@ def resolve_funnel(resolver: StepResolver, f: relation.Funnel) -> OpenSelect:
     return p
 
 
-def _check_stages(resolver: StepResolver, f: relation.Funnel, session: ir.Column | None) -> None:
+def _check_stages(resolver: StepResolver, f: relation.Funnel, session: ir.Column | None) -> bool:
+    """Two or more stages, each named once; False after reporting duplicate names (their
+    columns would clash too)."""
     if session is not None and session.type is SqlType.JSONB:
         resolver.report.error(
             f"Funnel(session={f.session!r}) cannot be a jsonb column", f.location, code="RW012"
@@ -274,6 +292,27 @@ def _check_stages(resolver: StepResolver, f: relation.Funnel, session: ir.Column
     dupes = sorted({n for n in stage_names if stage_names.count(n) > 1})
     if dupes:
         resolver.report.error(f"Funnel: duplicate stage {dupes[0]!r}", f.location)
+    return not dupes
+
+
+def _check_session(
+    resolver: StepResolver,
+    f: relation.Funnel,
+    session: ir.Column,
+    flags: list[tuple[str, ir.IExpr]],
+) -> bool:
+    """The session column and the stage flags (``has_<stage>``) share one block: their names
+    must differ. False after reporting that they do not."""
+    for stage, (flag, _) in zip(f.stages, flags, strict=True):
+        if flag == session.name:
+            resolver.report.error(
+                f"Funnel(session={f.session!r}) clashes with the flag column of stage "
+                f"{stage.name!r}",
+                f.location,
+                hint=f"rename the session column first, e.g. .select(session_id={session.name!r}, ...)",
+            )
+            return False
+    return True
 
 
 def _stage_flags(
@@ -305,13 +344,12 @@ def _stage_flags(
     return flags
 
 
-def _output_names(f: relation.Funnel, labels: list[str]) -> dict[str, str]:
-    """The funnel's output columns, by what makes them (for the name checks)."""
-    names = {"total_as": f.total_as, "overall_as": f.overall_as}
-    for stage in f.stages:
-        names[f"{stage.name} count"] = f"{stage.name}_count"
-    for a, b in itertools.pairwise(labels):
-        names[f"{a}->{b} rate"] = f"{a}_to_{b}_rate"
+def _output_names(f: relation.Funnel, labels: list[str]) -> list[tuple[str, str]]:
+    """The funnel's output columns, each with what makes it (for the name checks)."""
+    names = [("total_as", f.total_as), ("overall_as", f.overall_as)]
+    names += [(f"the {stage.name!r} count", f"{stage.name}_count") for stage in f.stages]
+    steps = itertools.pairwise(zip(f.stages, labels, strict=True))
+    names += [(f"the {a.name}->{b.name} rate", f"{la}_to_{lb}_rate") for (a, la), (b, lb) in steps]
     return names
 
 

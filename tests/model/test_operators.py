@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ecomdsl import Funnel, Hop, MaterializedView, Tumble, ZScore, col, count, max_
+from ecomdsl import Funnel, Hop, MaterializedView, Stage, Stream, Tumble, ZScore, col, count, max_
 from tests.helpers import ROOT, errors_of, events, one_error, where
 
 
@@ -118,7 +118,35 @@ def test_funnel_stage_count_and_duplicates() -> None:
             "f2", Funnel(e, session="session_id", step="event_type", stages=["a", "a"])
         ),
     )
-    assert [(x.obj, x.message) for x in errors][:2] == [
+    assert [(x.obj, x.message) for x in errors] == [
         ("f1", "Funnel needs at least two stages"),
         ("f2", "Funnel: duplicate stage 'a'"),
     ]
+
+
+def test_funnel_rate_names_that_clash() -> None:
+    e = events()
+    stages: list[str | Stage] = [
+        "x",
+        Stage("y", label="z"),
+        Stage("w", label="x"),
+        Stage("v", label="z"),
+    ]
+    funnel = Funnel(e, session="session_id", step="event_type", stages=stages)  # L:rates
+    err = one_error(MaterializedView("mv", funnel))
+    assert (err.message, err.hint) == (
+        "Funnel: the x->y rate and the w->v rate are both 'x_to_z_rate'",
+        "give the stages distinct labels: Stage(name, label=...)",
+    )
+    assert err.location.display(ROOT) == at("L:rates")
+
+
+def test_funnel_session_named_like_a_stage_flag() -> None:
+    e = Stream("e", {"has_a": "varchar", "step": "varchar", "ts": "timestamp"}, event_time="ts")
+    err = one_error(
+        MaterializedView("mv", Funnel(e, session="has_a", step="step", stages=["a", "b"]))
+    )
+    assert (err.message, err.hint) == (
+        "Funnel(session='has_a') clashes with the flag column of stage 'a'",
+        "rename the session column first, e.g. .select(session_id='has_a', ...)",
+    )
