@@ -203,10 +203,16 @@ class IWindow:
 
 @attrs.frozen
 class IRaw:
-    """A checked ``raw()`` fragment: a sqlglot tree whose columns were resolved."""
+    """A checked ``raw()`` fragment: a sqlglot tree whose columns were resolved.
+
+    ``calls`` are the fragment's NOW() and PROCTIME() calls, its children, so the rules that
+    look for those (RW003, RW004) see them as they see the builders' (a NOW() in a WHERE or ON
+    is left out: it may be a temporal filter, whose shape the rules cannot read in raw SQL).
+    """
 
     node: exp.Expr
     type: SqlType
+    calls: tuple[INow | IProcTime, ...] = ()
 
 
 IExpr = (

@@ -42,7 +42,7 @@ def resolve_join(resolver: StepResolver, j: relation.Join) -> OpenSelect:
         le = attrs.evolve(le, preferred=frozenset(j.on))
         conditions = _key_conditions(resolver, j, j.on, le, re_)
     else:
-        conditions = [resolver.checker.boolean(j.on, (le, re_), "Join(on=...)")]
+        conditions = [resolver.checker.condition(j.on, (le, re_), "Join(on=...)")]
     where: list[ir.IExpr] = []
     for side, filters in (("left", left_filters), ("right", right_filters)):
         if side in _KEEP_IN_ON[how]:

@@ -202,7 +202,7 @@ class QueryResolver:
         p = self.resolve(f.input)
         if p.shaped:
             p = self.wrap(p)
-        pred = self.checker.boolean(f.predicate, p.scope, "where()")
+        pred = self.checker.condition(f.predicate, p.scope, "where()")
         if contains_aggregate(pred):
             self.report.error(
                 "where() cannot use aggregates", f.location, hint="filter after .agg()"

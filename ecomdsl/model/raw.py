@@ -20,8 +20,10 @@ from ecomdsl.types import SqlType, TypeSpecError, parse_type
 _FORBIDDEN_IN_RAW = (exp.Query, exp.DDL, exp.DML, exp.Command, exp.Window)
 
 
-def check_raw(e: dsl.Raw, scope: Scope, report: Diagnostics) -> ir.IExpr:
-    """Parse a raw() fragment with the ecomdsl dialect and resolve its columns."""
+def check_raw(e: dsl.Raw, scope: Scope, report: Diagnostics, *, filtering: bool) -> ir.IExpr:
+    """Parse a raw() fragment with the ecomdsl dialect and resolve its columns; the checks
+    made on builders hold inside it too (types RisingWave rejects, NOW() and PROCTIME()).
+    ``filtering``: the fragment is (in) a WHERE or ON condition."""
     tree = _parse(e, report)
     if tree is None:
         return ir.ILiteral(None, SqlType.UNKNOWN)
@@ -30,10 +32,35 @@ def check_raw(e: dsl.Raw, scope: Scope, report: Diagnostics) -> ir.IExpr:
             f"raw({e.sql!r}): use the aggregate builders, not raw SQL aggregates", e.location
         )
     _resolve_columns(tree, e, scope, report)
+    _check_types(tree, e, report)
     declared = (
         None if e.type is None else declared_type(e.type, e.location, "raw(type=...)", report)
     )
-    return ir.IRaw(tree, declared or _raw_type(tree))
+    return ir.IRaw(tree, declared or _raw_type(tree), _calls(tree, e, filtering=filtering))
+
+
+def _check_types(tree: exp.Expr, e: dsl.Raw, report: Diagnostics) -> None:
+    """A type RisingWave rejects is refused in raw SQL as in a column or a cast() (RW007);
+    a type ecomdsl does not model (``int[]``) is the fragment's own business."""
+    for node in tree.find_all(exp.DataType):
+        if isinstance(node.parent, exp.DataType):
+            continue  # an array's element type: spelled with the array
+        try:  # spelled as written (the ecomdsl dialect would drop a varchar's length)
+            parse_type(node.sql("postgres").lower())
+        except TypeSpecError as err:
+            if err.rejected:
+                report.error(f"raw({e.sql!r}): {err}", e.location, hint=err.hint, code="RW007")
+
+
+def _calls(tree: exp.Expr, e: dsl.Raw, *, filtering: bool) -> tuple[ir.INow | ir.IProcTime, ...]:
+    """The fragment's NOW() and PROCTIME() calls, as the builders' nodes (see `ir.IRaw`)."""
+    calls: list[ir.INow | ir.IProcTime] = []
+    for node in tree.walk():
+        if isinstance(node, exp.CurrentTimestamp) and not filtering:
+            calls.append(ir.INow(e.location))
+        elif isinstance(node, exp.Anonymous) and str(node.this).lower() == "proctime":
+            calls.append(ir.IProcTime(e.location))
+    return tuple(calls)
 
 
 def _parse(e: dsl.Raw, report: Diagnostics) -> exp.Expr | None:

@@ -34,7 +34,9 @@ def children(e: ir.IExpr) -> tuple[ir.IExpr, ...]:
         case ir.IWindow():
             head = tuple(x for x in (e.arg, e.order) if x is not None)
             return head + e.partition + e.extra_args
-        case ir.IColumn() | ir.ILiteral() | ir.IInterval() | ir.IRaw() | ir.INow() | ir.IProcTime():
+        case ir.IRaw():
+            return e.calls
+        case ir.IColumn() | ir.ILiteral() | ir.IInterval() | ir.INow() | ir.IProcTime():
             return ()
         case _:
             assert_never(e)
@@ -103,7 +105,10 @@ def with_children(e: ir.IExpr, kids: Sequence[ir.IExpr]) -> ir.IExpr:
             return attrs.evolve(
                 e, arg=arg, order=order, partition=partition, extra_args=tuple(rest)
             )
-        case ir.IColumn() | ir.ILiteral() | ir.IInterval() | ir.IRaw() | ir.INow() | ir.IProcTime():
+        case ir.IRaw():
+            calls = tuple(k for k in kids if isinstance(k, ir.INow | ir.IProcTime))
+            return attrs.evolve(e, calls=calls)
+        case ir.IColumn() | ir.ILiteral() | ir.IInterval() | ir.INow() | ir.IProcTime():
             return e
         case _:
             assert_never(e)

@@ -59,6 +59,7 @@ class Checker:
     def __init__(self, report: Diagnostics) -> None:
         self.report = report  # about the object being checked
         self.windows_allowed = False  # True while checking select() items
+        self.filtering = False  # True while checking a WHERE or ON condition
 
     def expr(self, e: dsl.Expr, scope: Scope, *, aggregates: bool = False) -> ir.IExpr:
         """``e`` typed in ``scope``; ``aggregates`` says whether aggregates may appear."""
@@ -98,9 +99,17 @@ class Checker:
             case dsl.Over():
                 return check_over(self, e, scope)
             case dsl.Raw():
-                return check_raw(e, scope, self.report)
+                return check_raw(e, scope, self.report, filtering=self.filtering)
             case _:
                 assert_never(e)
+
+    def condition(self, e: dsl.Expr, scope: Scope, what: str) -> ir.IExpr:
+        """A WHERE or ON condition: the one place RisingWave takes NOW(), as a temporal filter."""
+        self.filtering = True
+        try:
+            return self.boolean(e, scope, what)
+        finally:
+            self.filtering = False
 
     def boolean(
         self, e: dsl.Expr, scope: Scope, what: str, *, aggregates: bool = False

@@ -4,7 +4,10 @@ SQL fragments (`ecomdsl.model.typecheck`). Each test asserts the whole message."
 from __future__ import annotations
 
 from ecomdsl import MaterializedView, col, count, func, interval, raw, sum_
-from tests.helpers import ROOT, errors_of, events, one_error, where
+from ecomdsl.dsl.objects import PipelineObject
+from ecomdsl.errors import Diagnostic
+from ecomdsl.lint.engine import lint
+from tests.helpers import ROOT, build, errors_of, events, one_error, where
 
 
 def at(marker: str) -> str:
@@ -107,3 +110,39 @@ def test_raw_aggregate_and_unknown_qualifier() -> None:
         ("r1", "raw('count(*)'): use the aggregate builders, not raw SQL aggregates"),
         ("r2", "raw('p.amount'): unknown qualifier 'p' (this query reads 'events')"),
     ]
+
+
+def test_raw_casts_follow_the_type_rules_of_builders() -> None:
+    e = events()
+    bad = MaterializedView("mv", e.select(x=raw("CAST(amount AS json)"), y=raw("amount::int[]")))
+    err = one_error(bad)  # int[] is not a type ecomdsl models, but RisingWave has it
+    assert (err.code, err.message, err.hint) == (
+        "RW007",
+        "raw('CAST(amount AS json)'): 'json' is not a RisingWave type",
+        "RisingWave has no JSON type; use 'jsonb'",
+    )
+    err = one_error(MaterializedView("mv", e.select(x=raw("user_id::varchar(10)"))))
+    assert (
+        err.message
+        == "raw('user_id::varchar(10)'): RisingWave rejects type parameters in 'varchar(10)'"
+    )
+
+
+def test_raw_now_outside_a_filter_is_rw003_like_now() -> None:
+    e = events()
+    in_output = MaterializedView("a", e.select("user_id", x=raw("now()")))  # L:rawnow
+    [err] = lint_errors(in_output)
+    assert (err.code, err.obj) == ("RW003", "a")
+    assert err.message.startswith("NOW() is allowed only in WHERE, HAVING, ON and FROM")
+    assert err.location.display(ROOT) == at("L:rawnow")
+    # in a WHERE it may be a temporal filter: RisingWave judges its shape, no RW003 here
+    assert (
+        lint_errors(MaterializedView("b", e.where(raw("event_time > now() - interval '1 hour'"))))
+        == []
+    )
+    [proc] = lint_errors(MaterializedView("c", e.where(raw("event_time > proctime()"))))
+    assert proc.code == "RW004"
+
+
+def lint_errors(*objects: PipelineObject) -> list[Diagnostic]:
+    return [i.diagnostic() for i in lint(build(*objects)).errors]
