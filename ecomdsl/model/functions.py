@@ -80,6 +80,30 @@ FUNCTIONS: dict[str, tuple[int, int, Rule]] = {
 }
 
 
+# the units RisingWave's date_trunc takes (src/expr/impl/src/scalar/date_trunc.rs)
+DATE_TRUNC_UNITS = (
+    "microseconds",
+    "milliseconds",
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "quarter",
+    "year",
+    "decade",
+    "century",
+    "millennium",
+)
+
+# name -> the arguments that, given as a literal, must be one of a few words:
+# (position, what the word is, the words)
+CONSTANT_ARGS: dict[str, tuple[tuple[int, str, tuple[str, ...]], ...]] = {
+    "DATE_TRUNC": ((0, "unit", DATE_TRUNC_UNITS),),
+}
+
+
 def _sum_type(t: SqlType) -> SqlType | str:
     if t in (SqlType.SMALLINT, SqlType.INT):
         return SqlType.BIGINT

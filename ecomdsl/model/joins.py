@@ -30,6 +30,8 @@ _KEEP_IN_ON = {
 
 
 def resolve_join(resolver: StepResolver, j: relation.Join) -> OpenSelect:
+    if j.left is j.right and not isinstance(j.on, tuple):  # on=names says which side
+        return _self_join(resolver, j)
     taken: set[str] = set()
     lp, ls, le, left_filters = _side(resolver, j.left, "join_left", taken)
     rp, rs, re_, right_filters = _side(resolver, j.right, "join_right", taken)
@@ -123,3 +125,19 @@ def _filtered_read(p: OpenSelect) -> bool:
         and len(p.scope) == 1
         and bool(p.where)
     )
+
+
+def _self_join(resolver: StepResolver, j: relation.Join) -> OpenSelect:
+    """``Join(t, t, ...)``: a column of ``t`` would be on both sides, with nothing to say
+    which. Reported once; the left side stands in for the join, so nothing cascades."""
+    name = getattr(j.left, "name", None) or "rel"
+    resolver.report.error(
+        f"Join() of {name!r} with itself: both sides are the same relation, so "
+        f"{name}.c.<column> cannot say which side it means",
+        j.location,
+        hint=(
+            f"read each side through its own builder: a = {name}.select(...); "
+            f"b = {name}.select(...); Join(a, b, on=a.c.k == b.c.k)"
+        ),
+    )
+    return resolver.resolve(j.left)

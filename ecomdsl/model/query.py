@@ -202,6 +202,13 @@ class QueryResolver:
         p = self.resolve(f.input)
         if p.shaped:
             p = self.wrap(p)
+        if isinstance(f.predicate, str):  # SQL text where a condition goes
+            self.report.error(
+                f"where() takes a condition built from columns, not the text {f.predicate!r}",
+                f.location,
+                hint="where(col('amount') > 5), or raw() for SQL text: where(raw('amount > 5'))",
+            )
+            return p
         pred = self.checker.condition(f.predicate, p.scope, "where()")
         if contains_aggregate(pred):
             self.report.error(
@@ -222,6 +229,13 @@ class QueryResolver:
             if name is None:
                 if isinstance(e, dsl.Column):
                     name = e.name
+                elif isinstance(e, dsl.Literal):
+                    self.report.error(
+                        f"{e.value!r} is not a column name; a value needs a name",
+                        e.location,
+                        hint=f"name columns with text ('amount'), or name the value: x={e.value!r}",
+                    )
+                    continue
                 else:
                     self.report.error(
                         "a computed column needs a name",

@@ -235,7 +235,8 @@ class Resolver:
             )
         else:
             try:
-                resolver = QueryResolver(Checker(report), schemas, names, view.location, self.names)
+                checker = Checker(report, view.location)
+                resolver = QueryResolver(checker, schemas, names, view.location, self.names)
                 return resolver.query(view.query)
             except RecursionError:  # chains and sums are loops; this is some other nesting
                 report.error(

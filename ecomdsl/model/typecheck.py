@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import assert_never
 
 from ecomdsl.dsl import expr as dsl
-from ecomdsl.errors import Diagnostics, did_you_mean
+from ecomdsl.errors import Diagnostics, SourceLocation, did_you_mean
 from ecomdsl.kinds import BinaryOperator, UnaryOperator
 from ecomdsl.model import ir
 from ecomdsl.model.functions import (
     AGGREGATES,
+    CONSTANT_ARGS,
     FUNCTIONS,
     TypeProblem,
     aggregate_label,
@@ -56,15 +57,16 @@ ExprNode = (
 class Checker:
     """Turns builder expressions into typed IR for one pipeline object."""
 
-    def __init__(self, report: Diagnostics) -> None:
+    def __init__(self, report: Diagnostics, location: SourceLocation) -> None:
         self.report = report  # about the object being checked
+        self.location = location  # of that object
         self.windows_allowed = False  # True while checking select() items
         self.filtering = False  # True while checking a WHERE or ON condition
 
     def expr(self, e: dsl.Expr, scope: Scope, *, aggregates: bool = False) -> ir.IExpr:
         """``e`` typed in ``scope``; ``aggregates`` says whether aggregates may appear."""
-        if not isinstance(e, ExprNode):  # pragma: no cover - every builder is a member
-            raise NotImplementedError(f"no checker for {type(e).__name__}")
+        if not isinstance(e, ExprNode):  # user code put a Python value where a node goes
+            return self._not_an_expression(e)
         match e:
             case dsl.Column():
                 return resolve_column(e, scope, self.report)
@@ -110,6 +112,17 @@ class Checker:
             return self.boolean(e, scope, what)
         finally:
             self.filtering = False
+
+    def _not_an_expression(self, value: object) -> ir.IExpr:
+        """Report a value that is not an expression (the builders wrap Python values as
+        literals; one that got through unwrapped is reported on the object)."""
+        what = f"a {type(value).__name__}" + (f" ({value!r})" if isinstance(value, str) else "")
+        self.report.error(
+            f"{what} is not an expression",
+            self.location,
+            hint="write col('name') for a column, lit(value) for a value, raw('...') for SQL",
+        )
+        return ir.ILiteral(None, SqlType.UNKNOWN)
 
     def boolean(
         self, e: dsl.Expr, scope: Scope, what: str, *, aggregates: bool = False
@@ -286,9 +299,30 @@ class Checker:
             got = ", ".join(str(a.type) for a in args)
             self.report.error(f"{e.name}() needs {result}, got ({got})", e.location)
             result = SqlType.UNKNOWN
+        self._constant_args(e, args)
         return ir.IFunc(e.name.upper(), args, result)
 
+    def _constant_args(self, e: dsl.Func, args: tuple[ir.IExpr, ...]) -> None:
+        """A literal argument that must be one of a few words (a date_trunc unit) is one."""
+        for index, what, allowed in CONSTANT_ARGS.get(e.name.upper(), ()):
+            arg = args[index] if index < len(args) else None
+            if not isinstance(arg, ir.ILiteral) or not isinstance(arg.value, str):
+                continue
+            if arg.value.lower() not in allowed:
+                self.report.error(
+                    f"{e.name}(): {arg.value!r} is not a {what} RisingWave knows",
+                    e.location,
+                    hint=did_you_mean(arg.value.lower(), allowed) or "one of " + ", ".join(allowed),
+                )
+
     def _case(self, e: dsl.Case, scope: Scope, aggs: bool) -> ir.IExpr:
+        if not e.whens:  # CASE END is not SQL
+            self.report.error(
+                "when() needs at least one (condition, value) branch",
+                e.location,
+                hint="when((col('x') > 0, 'positive'), otherwise='other')",
+            )
+            return ir.ILiteral(None, SqlType.UNKNOWN)
         whens = tuple(
             (
                 self.boolean(c, scope, "a when() condition", aggregates=aggs),

@@ -13,7 +13,7 @@ from ecomdsl.kinds import WindowTableFunction
 from ecomdsl.model import ir
 from ecomdsl.model.intervals import IntervalError, parse_interval
 from ecomdsl.model.scope import ScopeEntry
-from ecomdsl.model.select import OpenSelect, StepResolver
+from ecomdsl.model.select import OpenSelect, StepResolver, column_name
 from ecomdsl.types import SqlType
 
 WINDOW_COLUMNS = ("window_start", "window_end")
@@ -63,7 +63,10 @@ def _time_type(
     schema: ir.Schema,
 ) -> SqlType:
     """The type of the window bounds; reports a time column that is missing or not a time."""
-    column = schema.get(rel.time_column) if isinstance(rel.time_column, str) else None
+    name = column_name(rel.time_column, "time_column", rel, resolver.report)
+    if name is None:
+        return SqlType.TIMESTAMP
+    column = schema.get(name)
     if column is None:
         resolver.report.error(
             f"{func}: time column {rel.time_column!r} not found in {table!r}",
@@ -88,16 +91,17 @@ def _intervals(
     options: list[tuple[str, str | None]],
 ) -> list[ir.Interval]:
     """The given interval options in order; a HOP size must be a whole number of hops."""
-    intervals: list[ir.Interval] = []
+    parsed: dict[str, ir.Interval] = {}
     for option, value in options:
         if value is None:
             continue
         try:
-            intervals.append(parse_interval(value))
+            parsed[option] = parse_interval(value)
         except IntervalError as err:
             resolver.report.error(f"{func}({option}=...): {err}", rel.location)
-    if func is WindowTableFunction.HOP and len(intervals) >= 2:
-        hop, size = intervals[0], intervals[1]
+    intervals = list(parsed.values())
+    if func is WindowTableFunction.HOP and "hop" in parsed and "size" in parsed:
+        hop, size = parsed["hop"], parsed["size"]  # not the offset, after a bad hop
         if (hop.months or size.months) or size.seconds % hop.seconds:
             resolver.report.error(
                 f"HOP size {options[1][1]!r} is not a multiple of hop {options[0][1]!r}",

@@ -3,7 +3,7 @@ SQL fragments (`ecomdsl.model.typecheck`). Each test asserts the whole message."
 
 from __future__ import annotations
 
-from ecomdsl import MaterializedView, col, count, func, interval, raw, sum_
+from ecomdsl import MaterializedView, col, count, func, interval, raw, sum_, when
 from ecomdsl.dsl.objects import PipelineObject
 from ecomdsl.errors import Diagnostic
 from ecomdsl.lint.engine import lint
@@ -146,3 +146,25 @@ def test_raw_now_outside_a_filter_is_rw003_like_now() -> None:
 
 def lint_errors(*objects: PipelineObject) -> list[Diagnostic]:
     return [i.diagnostic() for i in lint(build(*objects)).errors]
+
+
+def test_date_trunc_units_are_risingwave_s() -> None:
+    e = events()
+    err = one_error(
+        MaterializedView("mv", e.select(x=func("date_trunc", "fortnight", col("event_time"))))
+    )
+    assert err.message == "date_trunc(): 'fortnight' is not a unit RisingWave knows"
+    assert err.hint is not None and err.hint.startswith("one of microseconds, milliseconds, second")
+    near = one_error(
+        MaterializedView("mv", e.select(x=func("date_trunc", "hours", col("event_time"))))
+    )
+    assert near.hint == "did you mean 'hour'?"
+    build(MaterializedView("ok", e.select(x=func("date_trunc", "Quarter", col("event_time")))))
+
+
+def test_when_needs_a_branch() -> None:
+    err = one_error(MaterializedView("mv", events().select(x=when())))
+    assert (err.message, err.hint) == (
+        "when() needs at least one (condition, value) branch",
+        "when((col('x') > 0, 'positive'), otherwise='other')",
+    )

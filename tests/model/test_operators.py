@@ -3,7 +3,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ecomdsl import Funnel, Hop, MaterializedView, Stage, Stream, Tumble, ZScore, col, count, max_
+from ecomdsl.model import ir
+from ecomdsl.model.intervals import IntervalError, parse_interval
 from tests.helpers import ROOT, errors_of, events, one_error, where
 
 
@@ -150,3 +154,46 @@ def test_funnel_session_named_like_a_stage_flag() -> None:
         "Funnel(session='has_a') clashes with the flag column of stage 'a'",
         "rename the session column first, e.g. .select(session_id='has_a', ...)",
     )
+
+
+def test_a_bad_hop_is_one_error_not_also_a_size_mismatch() -> None:
+    hop = Hop(events(), "event_time", hop="bad", size="1 hour", offset="7 minutes")
+    err = one_error(MaterializedView("mv", hop.group_by("window_start").agg(n=count())))
+    assert err.message.startswith("HOP(hop=...): 'bad' is not an interval like '5 minutes'")
+
+
+def test_intervals_longer_than_risingwave_holds() -> None:
+    tumble = Tumble(events(), "event_time", "99999999999999999999 years")
+    err = one_error(MaterializedView("mv", tumble.group_by("window_start").agg(n=count())))
+    assert err.message == (
+        "TUMBLE(size=...): interval '99999999999999999999 years' is longer than RisingWave's "
+        "interval type holds (at most 178,956,970 years)"
+    )
+
+
+def test_weeks_are_written_as_days() -> None:
+    assert parse_interval("2 weeks") == ir.Interval(14, "DAYS", 1_209_600, 0)
+    assert parse_interval("1 week").unit == "DAYS"
+    with pytest.raises(IntervalError, match=r"at most 306,783,378 weeks"):
+        parse_interval("306783379 weeks")
+
+
+def test_operator_options_take_column_names() -> None:
+    e = events()
+    z = ZScore(e, value=col("amount"), order_by="event_time")  # type: ignore[arg-type]
+    tumble = Tumble(e, col("event_time"), "1 hour")  # type: ignore[arg-type]
+    number = Tumble(e, 5, "1 hour")  # type: ignore[arg-type]
+    errors = errors_of(
+        MaterializedView("z", z),
+        MaterializedView("t", tumble.group_by("window_start").agg(n=count())),
+        MaterializedView("n", number.group_by("window_start").agg(n=count())),
+    )
+    assert [(x.obj, x.message) for x in errors] == [  # in object order
+        ("n", "Tumble(time_column=...) takes a column name (str), not int"),
+        (
+            "t",
+            "Tumble(time_column=...) takes a column name: write time_column='event_time', "
+            "not col('event_time')",
+        ),
+        ("z", "ZScore(value=...) takes a column name: write value='amount', not col('amount')"),
+    ]
