@@ -342,7 +342,10 @@ class QueryResolver:
         )
 
     def _check_union_input(self, u: relation.Union, first: ir.Schema, schema: ir.Schema) -> None:
-        """A later union input has the first one's column names, in order, and types."""
+        """A later union input has the first one's column names, in order, and types (an
+        input that failed to resolve has an open schema: reported already)."""
+        if first.open or schema.open:
+            return
         if [c.name for c in schema.columns] != [c.name for c in first.columns]:
             self.report.error(
                 "union inputs need the same columns in the same order: "
