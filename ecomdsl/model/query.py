@@ -32,6 +32,13 @@ from ecomdsl.model.typecheck import Checker
 from ecomdsl.model.windows import resolve_hop, resolve_tumble
 from ecomdsl.types import SqlType
 
+MAX_STEPS = 20_000
+
+
+class QueryTooLarge(Exception):
+    """A query whose resolution passes `MAX_STEPS` steps: a sub-query used in several places
+    is written out at each, so ``q = union_all(q, q)`` thirty times is a billion blocks."""
+
 
 class QueryResolver:
     """Resolves the query of one pipeline object into SELECT blocks."""
@@ -54,6 +61,7 @@ class QueryResolver:
         # the block resolved for the input of the step about to run (see `resolve`)
         self._ready: dict[int, OpenSelect] = {}
         self._steps: list[relation.Relation] = []  # the steps being resolved, innermost last
+        self._count = 0  # steps resolved so far
 
     def query(self, rel: relation.Relation) -> tuple[ir.Query, ir.Schema]:
         p = self.resolve(rel)
@@ -108,6 +116,9 @@ class QueryResolver:
         """Resolve one step; ``reader`` is the step reading ``rel``, for an error's line."""
         if not isinstance(rel, RelationNode):
             return self._not_a_relation(rel, reader)
+        self._count += 1
+        if self._count > MAX_STEPS:
+            raise QueryTooLarge
         self._steps.append(rel)
         try:
             return self._dispatch(rel)

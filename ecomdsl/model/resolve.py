@@ -18,7 +18,7 @@ from ecomdsl.dsl import objects, relation
 from ecomdsl.errors import CompileError, Diagnostics, did_you_mean
 from ecomdsl.model import ir
 from ecomdsl.model.names import CASE_HINT, NameCheck, check_text, label, name_problem
-from ecomdsl.model.query import QueryResolver
+from ecomdsl.model.query import MAX_STEPS, QueryResolver, QueryTooLarge
 from ecomdsl.model.relations import read_names, reads
 from ecomdsl.model.tables import table_def
 from ecomdsl.model.testdata import generated_inserts
@@ -243,5 +243,12 @@ class Resolver:
                     "the query nests too deeply to check (past Python's recursion limit)",
                     view.location,
                     hint="build it in steps: a View of an inner part, read by the next",
+                )
+            except QueryTooLarge:
+                report.error(
+                    f"the query expands to more than {MAX_STEPS:,} steps: a sub-query used in "
+                    "several places is written out at each",
+                    view.location,
+                    hint="make a shared sub-query a View of its own and read that",
                 )
         return ir.Query((), ir.Block(ir.ITable(view.name), ())), ir.OPEN_SCHEMA

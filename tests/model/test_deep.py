@@ -9,7 +9,7 @@ import functools
 import operator
 import time
 
-from ecomdsl import MaterializedView, Table, View, col, count, func
+from ecomdsl import MaterializedView, Table, View, col, count, func, union_all
 from ecomdsl.dsl.expr import Expr
 from ecomdsl.dsl.objects import PipelineObject
 from ecomdsl.dsl.relation import Relation
@@ -85,3 +85,17 @@ def test_other_nesting_past_the_recursion_limit_is_one_error() -> None:
     )
     assert err.hint == "build it in steps: a View of an inner part, read by the next"
     assert err.location.display(ROOT) == where("L:nested", __file__)
+
+
+def test_a_shared_sub_query_that_expands_past_the_limit_is_one_error() -> None:
+    q: Relation = events().select("user_id")
+    for _ in range(30):  # 2**30 copies of the select once written out
+        q = union_all(q, q)
+    started = time.perf_counter()
+    err = one_error(MaterializedView("mv", q))
+    assert time.perf_counter() - started < 5
+    assert (err.message, err.hint) == (
+        "the query expands to more than 20,000 steps: a sub-query used in several places is "
+        "written out at each",
+        "make a shared sub-query a View of its own and read that",
+    )
