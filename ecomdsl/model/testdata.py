@@ -55,23 +55,25 @@ def _statements(
     that raised or exited, or that returned something else."""
     try:
         returned = source()
-        items = list(returned) if isinstance(returned, Iterable) else None
-        pairs = [_pair(item) for item in items] if items is not None else None
+        listed = isinstance(returned, Iterable) and not isinstance(returned, str | Mapping)
+        items: list[object] = list(returned) if isinstance(returned, Iterable) and listed else []
+        pairs = [_pair(item) for item in items]
     except SystemExit as err:  # sys.exit() in the generator: say so, do not exit silently
         report.error(f"{label}: the generator called sys.exit({err.code!r})", loc)
         return None
     except Exception as err:  # the user's generator: report, never a traceback
         report.error(f"{label}: the generator raised {type(err).__name__}: {err}", loc)
         return None
-    if pairs is None or None in pairs:
-        bad = returned if items is None else items[pairs.index(None)]  # type: ignore[union-attr]
-        report.error(
-            f"{label}: the generator must return (table name, rows) pairs, not {_kind(bad)}",
-            loc,
-            hint='e.g. return [("orders", [{"order_id": "o1", "amount": 5}])]',
-        )
-        return None
-    return [p for p in pairs if p is not None]
+    wrong = [item for item, pair in zip(items, pairs, strict=True) if pair is None]
+    if listed and not wrong:
+        return [pair for pair in pairs if pair is not None]
+    report.error(
+        f"{label}: the generator must return (table name, rows) pairs, "
+        f"not {_kind(wrong[0] if listed else returned)}",
+        loc,
+        hint='e.g. return [("orders", [{"order_id": "o1", "amount": 5}])]',
+    )
+    return None
 
 
 def _pair(item: object) -> tuple[str, list[object]] | None:
