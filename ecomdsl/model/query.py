@@ -54,7 +54,8 @@ class QueryResolver:
         self.checker = checker
         self.report = checker.report
         self.schema_of = schema_of
-        self.reserved = set(reserved_names)  # names a CTE must not take
+        # the names a CTE must not take, lower case: DuckDB (ecomdsl run) ignores case
+        self.reserved = {n.lower() for n in reserved_names}
         self.location = location  # of the object whose query this is
         self.names = names
         self._tried: dict[str, int] = {}  # the last suffix `cte_name` reached, by base
@@ -170,11 +171,11 @@ class QueryResolver:
         """
         n = self._tried.get(base, 1)
         name = base if n == 1 else f"{base}_{n}"
-        while name in self.reserved:
+        while name.lower() in self.reserved:
             n += 1
             name = f"{base}_{n}"
         self._tried[base] = n
-        self.reserved.add(name)
+        self.reserved.add(name.lower())
         return name
 
     def wrap(self, p: OpenSelect, base: str | None = None) -> OpenSelect:

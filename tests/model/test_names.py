@@ -185,3 +185,12 @@ def test_a_connector_that_is_not_kafka() -> None:
 def test_raw_text_with_a_nul_byte() -> None:
     err = one_error(MaterializedView("mv", events().select(x=raw("amount\x00"))))
     assert err.message == "raw('amount\\x00') " + NUL.format(6)
+
+
+def test_cte_names_avoid_object_names_in_any_case() -> None:
+    e = events()
+    other = MaterializedView("Projected", e.select("user_id"))  # DuckDB: the same as projected
+    q = e.select("user_id", "amount").where(col("amount") > 1).select("user_id")
+    view = build(other, MaterializedView("mv", q)).get("mv")
+    assert isinstance(view, ir.ViewDef)
+    assert [name for name, _ in view.query.ctes] == ["projected_2"]
