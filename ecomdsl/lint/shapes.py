@@ -13,7 +13,7 @@ from enum import Enum, auto
 from ecomdsl.errors import SourceLocation
 from ecomdsl.kinds import BinaryOperator as Op
 from ecomdsl.model import ir
-from ecomdsl.model.traverse import children, nodes
+from ecomdsl.model.traverse import nodes, outermost
 from ecomdsl.types import SqlType
 
 _RANGE = (Op.LT, Op.LE, Op.GT, Op.GE)
@@ -38,15 +38,7 @@ def columns(e: ir.IExpr) -> list[ir.IColumn]:
 
 def aggregates(e: ir.IExpr) -> list[ir.IAgg]:
     """The aggregate calls of ``e`` (not those nested in another aggregate)."""
-    found: list[ir.IAgg] = []
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ir.IAgg):
-            found.append(node)
-        else:
-            stack.extend(reversed(children(node)))
-    return found
+    return outermost(e, ir.IAgg)
 
 
 def conjuncts(e: ir.IExpr | None) -> list[ir.IExpr]:

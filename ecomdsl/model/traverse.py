@@ -4,13 +4,15 @@ qualifying their columns. Shared by the resolver and the lint rules."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import assert_never
+from typing import TypeVar, assert_never
 
 import attrs
 from sqlglot import exp
 
 from ecomdsl.dialect import identifier
 from ecomdsl.model import ir
+
+N = TypeVar("N", bound=ir.IExpr)
 
 
 def children(e: ir.IExpr) -> tuple[ir.IExpr, ...]:
@@ -65,11 +67,17 @@ def contains_aggregate(e: ir.IExpr) -> bool:
 
 def free_columns(e: ir.IExpr) -> list[ir.IColumn]:
     """Columns referenced outside any aggregate, in evaluation order."""
-    found: list[ir.IColumn] = []
+    return outermost(e, ir.IColumn)
+
+
+def outermost(e: ir.IExpr, kind: type[N]) -> list[N]:
+    """The nodes of ``kind`` in ``e``, in evaluation order, looking neither inside them nor
+    inside an aggregate (whose columns are not free, whose calls are not ``e``'s own)."""
+    found: list[N] = []
     stack = [e]
     while stack:
         node = stack.pop()
-        if isinstance(node, ir.IColumn):
+        if isinstance(node, kind):
             found.append(node)
         elif not isinstance(node, ir.IAgg):
             stack.extend(reversed(children(node)))
