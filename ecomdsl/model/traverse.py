@@ -1,5 +1,9 @@
 """Walking resolved expressions: their children, the columns and aggregates they use, and
-qualifying their columns. Shared by the resolver and the lint rules."""
+qualifying their columns. Shared by the resolver and the lint rules.
+
+Every walk is a loop over an explicit stack, never a recursion: a sum built in a loop is an
+expression thousands of levels deep.
+"""
 
 from __future__ import annotations
 
