@@ -33,6 +33,8 @@ class Capabilities:
     # a set-returning function in a SELECT list gives one row per value (PostgreSQL); DuckDB's
     # GENERATE_SERIES returns a list there, to be UNNESTed
     select_list_expands_series: bool
+    # a server to connect to (a DSN); DuckDB runs in-process
+    needs_server: bool
 
 
 DUCKDB = Capabilities(
@@ -41,6 +43,7 @@ DUCKDB = Capabilities(
     slash_truncates_integers=False,
     window_bucket_function="TIME_BUCKET",
     select_list_expands_series=False,
+    needs_server=False,
 )
 
 POSTGRES = Capabilities(
@@ -49,6 +52,7 @@ POSTGRES = Capabilities(
     slash_truncates_integers=True,
     window_bucket_function="DATE_BIN",
     select_list_expands_series=True,
+    needs_server=True,
 )
 
 
