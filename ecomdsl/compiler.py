@@ -12,7 +12,7 @@ from pathlib import Path
 import attrs
 
 from ecomdsl.dsl.objects import Pipeline
-from ecomdsl.errors import CompileError, Diagnostic, EcomdslError, LoadError, did_you_mean
+from ecomdsl.errors import CompileError, Diagnostic, EcomdslError, did_you_mean
 from ecomdsl.lint.engine import LintResult, lint, load_severities
 from ecomdsl.loader import load_pipelines
 from ecomdsl.model import ir
@@ -47,13 +47,8 @@ def compile_pipelines(pipelines: list[Pipeline], root: Path) -> Compiled:
 
 
 def load_paths(paths: list[Path], root: Path) -> list[Pipeline]:
-    pipelines = load_pipelines(paths, root)
-    if not pipelines:
-        shown = ", ".join(str(p) for p in paths)
-        raise LoadError(
-            f"no Pipeline found in {shown}; a pipeline file defines `pipeline = Pipeline(...)`"
-        )
-    return pipelines
+    """The pipelines of ``paths``; none at all is an error (`ecomdsl.loader`)."""
+    return load_pipelines(paths, root)
 
 
 def compile_paths(paths: list[Path], root: Path) -> Compiled:
