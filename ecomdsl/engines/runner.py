@@ -19,6 +19,7 @@ from ecomdsl import graph
 from ecomdsl.engines.data import Loaded, kept_rows
 from ecomdsl.engines.engine import Engine
 from ecomdsl.engines.files import load_files
+from ecomdsl.engines.names import check_names
 from ecomdsl.errors import EcomdslError, did_you_mean
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
@@ -160,6 +161,7 @@ def run(
     Parquet files in ``data_dir``. ``views`` names the objects to read (default: every
     materialized view); ``limit`` reads only the first rows of each (and how many it has).
     """
+    check_names(pipeline, engine.target)
     runner = Runner(pipeline, engine)
     runner.create_tables()
     if data_dir is not None:
