@@ -98,11 +98,19 @@ def _check_file(path: Path, root: Path, *, named: bool) -> None:
             f"{shown}: not a pipeline file; pipeline files are Python files ending in .py"
         )
     if not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
         raise LoadFailure(
-            f"{shown}: {kind}, not a Python file; rename it (files ending in .py in "
+            f"{shown}: {_kind(mode)}, not a Python file; rename it (files ending in .py in "
             "pipelines/ are imported as pipeline files)"
         )
+
+
+def _kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    return "a device or socket"
 
 
 # -- importing one file --------------------------------------------------------------------

@@ -166,7 +166,7 @@ def test_paths_that_are_not_pipeline_files(project: Path) -> None:
     )
     (project / "pipelines" / "p.py").rmdir()
     os.mkfifo(project / "pipelines" / "fifo.py")
-    assert compile_output()[1][0].startswith("pipelines/fifo.py: not a regular file, ")
+    assert compile_output()[1][0].startswith("pipelines/fifo.py: a named pipe (FIFO), not a Python")
 
 
 def test_symlink_loops_and_dangling_links(project: Path) -> None:
