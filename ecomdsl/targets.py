@@ -21,6 +21,9 @@ TARGETS: tuple[Target, ...] = get_args(Target)
 class Capabilities:
     """What a batch engine does differently from RisingWave's SQL, one flag per difference."""
 
+    # names that differ only in case are one name, even quoted (DuckDB); PostgreSQL, like
+    # RisingWave, tells quoted "Amount" and amount apart
+    names_fold_case: bool
     # a bare DECIMAL is exact (PostgreSQL); DuckDB's defaults to DECIMAL(18, 3)
     exact_bare_decimal: bool
     # JSONB exists (PostgreSQL); DuckDB calls its JSON type JSON
@@ -38,6 +41,7 @@ class Capabilities:
 
 
 DUCKDB = Capabilities(
+    names_fold_case=True,
     exact_bare_decimal=False,
     has_jsonb=False,
     slash_truncates_integers=False,
@@ -47,6 +51,7 @@ DUCKDB = Capabilities(
 )
 
 POSTGRES = Capabilities(
+    names_fold_case=False,
     exact_bare_decimal=True,
     has_jsonb=True,
     slash_truncates_integers=True,
