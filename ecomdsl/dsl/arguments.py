@@ -34,6 +34,7 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 SET_HINT = "a set has no order, so the generated SQL would change from run to run: use a list"
 
 _SHOWN = 40  # characters of a value's repr a message shows
+_BITS_SHOWN = 128  # a larger int is described by its size
 _SCALARS = (str, int, float, decimal.Decimal, dt.date, type(None))  # a repr without an address
 
 
@@ -45,18 +46,21 @@ def describe(value: object) -> str:
     object's repr has its address, a set's is in hash order)."""
     if value is None or isinstance(value, bool):
         return repr(value)
-    if isinstance(value, set | frozenset | list | tuple | dict) and not _plain(value):
-        return f"a {type(value).__name__} of {len(value)}"  # a set's repr is in hash order
-    if not _plain(value):
-        return f"an object of type {type(value).__name__}"
-    text = repr(value)
-    if len(text) > _SHOWN:
-        text = text[: _SHOWN - 3] + "..."
-    return f"{type(value).__name__} {text}"
+    if isinstance(value, int) and value.bit_length() > _BITS_SHOWN:
+        return f"an int of {value.bit_length()} bits"  # too long to read (or even to print)
+    if _plain(value):
+        text = repr(value)
+        text = text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+        return f"{type(value).__name__} {text}"
+    if isinstance(value, set | frozenset | list | tuple | dict):
+        return f"a {type(value).__name__} of {len(value)}"
+    return f"an object of type {type(value).__name__}"
 
 
 def _plain(value: object, depth: int = 2) -> bool:
     """A scalar, or a list, tuple or dict of plain values (nested ``depth`` deep at most)."""
+    if isinstance(value, int) and value.bit_length() > _BITS_SHOWN:
+        return False
     if isinstance(value, _SCALARS):
         return True
     if depth == 0 or isinstance(value, set | frozenset):
@@ -110,11 +114,9 @@ def many(
         return (value,)
     if isinstance(value, set | frozenset):
         refuse(what, value, hint=SET_HINT)
-    if isinstance(value, str | bytes):
-        refuse(what, value, hint=f"write [{value!r}] for a list of one")
     if isinstance(value, Node):
         refuse(what, value, hint="put it in a list: [...]" if of_builders else None)
-    if isinstance(value, Mapping) or not isinstance(value, Iterable):
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         refuse(what, value)
     return tuple(value)
 
@@ -185,6 +187,7 @@ def _is_bool(value: object) -> bool:
 
 
 NAME = takes("a name (str)", _is_str)
+OPTIONAL_NAME = takes("a name (str) or None", _is_optional_str)
 COLUMN = takes("a column name (str)", _is_str)
 OPTIONAL_COLUMN = takes("a column name (str) or None", _is_optional_str)
 TEXT = takes("text (str)", _is_str)

@@ -128,7 +128,10 @@ class Expr(Node):
 
     def isin(self, values: Iterable[ExprLike]) -> InList:
         """``expr IN (values)``; ``values`` is a list (a set has no order: it is refused)."""
-        items = many(values, "isin() takes a list of values", one=())
+        what = "isin() takes a list of values"
+        if isinstance(values, str):
+            refuse(what, values, hint=f"write [{values!r}] for a list of one")
+        items = many(values, what, one=())
         return InList(self, tuple(wrap(v) for v in items))
 
     def between(self, low: ExprLike, high: ExprLike) -> Between:

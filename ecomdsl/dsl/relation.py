@@ -18,6 +18,7 @@ from ecomdsl.dsl.arguments import (
     FLAG,
     NAME,
     OPTIONAL_COLUMN,
+    OPTIONAL_NAME,
     describe,
     each,
     fail,
@@ -271,7 +272,7 @@ class Stage(Node):
 
     name: str = attrs.field(validator=NAME)
     when: Expr | None = attrs.field(default=None, validator=attrs.validators.optional(CONDITION))
-    label: str | None = attrs.field(default=None, validator=attrs.validators.optional(NAME))
+    label: str | None = attrs.field(default=None, validator=OPTIONAL_NAME)
 
 
 def _stages(values: Sequence[str | Stage]) -> tuple[Stage, ...]:
@@ -347,6 +348,11 @@ def _union_inputs(inputs: tuple[object, ...], call: str) -> tuple[Relation, ...]
 @describe.register(Relation)
 def _describe_relation(value: Relation) -> str:
     return f"a query ({type(value).__name__})"
+
+
+@describe.register(GroupBy)
+def _describe_group_by(value: GroupBy) -> str:
+    return "a group_by() without its .agg(...)"
 
 
 __all__ = [

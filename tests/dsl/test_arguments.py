@@ -34,6 +34,8 @@ runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
         (["a", ("b", 1)], "list ['a', ('b', 1)]"),
         ({"a": 1}, "dict {'a': 1}"),
         ("x" * 50, "str '" + "x" * 36 + "..."),  # 40 characters of the repr
+        (10**30, "int 1000000000000000000000000000000"),
+        pytest.param(10**5000, "an int of 16610 bits", id="too-long-to-print"),
         # never a repr that changes between runs: a set's order, an object's address
         ({"b", "a"}, "a set of 2"),
         (frozenset(), "a frozenset of 0"),
@@ -43,6 +45,7 @@ runner = CliRunner(env={"COLUMNS": "200", "NO_COLOR": "1"})
         (col("a") > 1, "an expression (BinaryOp)"),
         (events(), "the stream 'events'"),
         (events().where(col("quantity") > 1), "a query (Filter)"),
+        (events().group_by("user_id"), "a group_by() without its .agg(...)"),
         (ref("totals"), "ref('totals')"),
     ],
 )

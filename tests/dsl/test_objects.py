@@ -20,6 +20,9 @@ mv = MaterializedView("per_user", per_user)
 SET_HINT = (
     "\n    hint: a set has no order, so the generated SQL would change from run to run: use a list"
 )
+RELATION = (
+    "takes a relation (a Table, Stream, View, MaterializedView, ref() or a query built on one)"
+)
 QUERY_HINT = "\n    hint: build the query with the builders, e.g. events.where(...).select(...)"
 OBJECTS = "Pipeline(objects=...) takes a list of Table, Stream, View and MaterializedView objects"
 
@@ -72,6 +75,23 @@ REFUSED = [
         "MaterializedView, ref() or a query built on one), not str 'SELECT * FROM events'"
         + QUERY_HINT,
         id="B02d-query-is-sql-text",
+    ),
+    pytest.param(
+        lambda: MaterializedView("mv", untyped(s.group_by("user_id"))),
+        f"mv: MaterializedView(query=...) {RELATION}, not a group_by() without its .agg(...)"
+        + QUERY_HINT,
+        id="query-group-by-without-agg",
+    ),
+    pytest.param(
+        lambda: Table("t", untyped("a int")),
+        "Table(columns=...) takes a dict of column name -> type, e.g. {'id': 'varchar'}, "
+        "not str 'a int'",
+        id="columns-str",
+    ),
+    pytest.param(
+        lambda: Pipeline("p", objects=untyped("events")),
+        f"{OBJECTS}, not str 'events'",
+        id="objects-str",
     ),
     pytest.param(
         lambda: Table("t", untyped(["a", "b"])),

@@ -182,6 +182,11 @@ REFUSED = [
         id="stage-name-int",
     ),
     pytest.param(
+        lambda: Stage("buy", label=untyped(5)),
+        "Stage(label=...) takes a name (str) or None, not int 5",
+        id="stage-label-int",
+    ),
+    pytest.param(
         lambda: Stage("buy", when=untyped("event_type = 'buy'")),
         "Stage(when=...) takes a condition such as col('amount') > 5, not str \"event_type = 'buy'\"",
         id="stage-when-sql-text",
