@@ -118,13 +118,9 @@ def _named(values: dict[str, ExprLike]) -> tuple[tuple[str, Expr], ...]:
     return tuple((name, wrap(e)) for name, e in values.items())
 
 
-def _is_relation(value: object) -> bool:
-    return isinstance(value, Relation)
-
-
 RELATION = takes(
     "a relation (a Table, Stream, View, MaterializedView, ref() or a query built on one)",
-    _is_relation,
+    lambda v: isinstance(v, Relation),
     hint="build the query with the builders, e.g. events.where(...).select(...)",
 )
 CONDITION = takes("a condition such as col('amount') > 5", lambda v: isinstance(v, Expr))
