@@ -18,7 +18,7 @@ change the fingerprint, and a deploy does not rebuild the object.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 
 import attrs
@@ -54,24 +54,38 @@ def fingerprint(tree: exp.Expr) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def stage_of(d: ir.ObjectDef, defs: dict[str, ir.ObjectDef]) -> Stage:
-    """Tables, sources, and plain views that read only such objects are the tables stage."""
+def stages(objects: Sequence[ir.ObjectDef]) -> dict[str, Stage]:
+    """The stage of every object: tables and sources, and plain views that read only such
+    objects, are the tables stage; the rest is the views stage.
+
+    ``objects`` are in dependency order (`ir.ResolvedPipeline.objects`), so one pass decides
+    every object after its inputs, each looked at once. Deciding an object by walking its
+    inputs again is exponential in a lattice of plain views that share ancestors, and
+    recursing once per view overflows Python's stack on a long chain.
+    """
+    found: dict[str, Stage] = {}
+    for d in objects:
+        inputs = [found[n] for n in d.reads if n in found] if isinstance(d, ir.ViewDef) else []
+        found[d.name] = _stage(d, inputs)
+    return found
+
+
+def _stage(d: ir.ObjectDef, inputs: list[Stage]) -> Stage:
     if isinstance(d, ir.TableDef):
         return Stage.TABLES
     if d.materialized:
         return Stage.VIEWS
-    inputs = (stage_of(defs[n], defs) for n in d.reads if n in defs)
     return Stage.TABLES if all(s is Stage.TABLES for s in inputs) else Stage.VIEWS
 
 
 def statements(p: ir.ResolvedPipeline, emitter: Emitter | None = None) -> list[Statement]:
     """Every object's statement, in creation order."""
     emitter = emitter or Emitter()
-    defs = {d.name: d for d in p.objects}
+    stage = stages(p.objects)
     found = []
     for d in p.objects:
         create = emitter.create(d)
-        found.append(Statement(d, create, stage_of(d, defs), fingerprint(create)))
+        found.append(Statement(d, create, stage[d.name], fingerprint(create)))
     return found
 
 
