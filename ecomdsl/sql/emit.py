@@ -40,6 +40,12 @@ __all__ = ["Emitter", "column", "data_type", "interval", "table"]
 RANKING = frozenset({"ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD"})
 
 
+# the left-associative levels of arithmetic in sqlglot's parser (`_parse_term` and
+# `_parse_factor`, PostgreSQL's and RisingWave's precedence): `a - b + c` is `(a - b) + c`
+_TERMS = (exp.Add, exp.Sub)
+_FACTORS = (exp.Mul, exp.Div, exp.Mod, IntegerDivision)
+
+
 def _paren(e: exp.Expr) -> exp.Expr:
     """Parenthesise compound operands so the printed SQL keeps the tree's grouping."""
     if isinstance(e, exp.Binary | exp.Not | exp.Neg | exp.Is | exp.In | exp.Between):
@@ -47,9 +53,22 @@ def _paren(e: exp.Expr) -> exp.Expr:
     return e
 
 
-def _paren_or(e: exp.Expr) -> exp.Expr:
-    """An operand of AND: only an OR, which binds less tightly, needs parentheses."""
-    return exp.Paren(this=e) if isinstance(e, exp.Or) else e
+def _paren_left(e: exp.Expr, parent: type[exp.Binary]) -> exp.Expr:
+    """The left operand of ``parent``: like `_paren`, except that an operand of the same
+    left-associative level needs none. ``a + b + c`` is read back as ``(a + b) + c``, the
+    tree built for ``reduce(add, columns)``; one parenthesis per term would make sqlglot's
+    parser recurse once per term, past Python's limit for a sum of a few hundred columns."""
+    for level in (_TERMS, _FACTORS):
+        if issubclass(parent, level) and type(e) in level:
+            return e
+    return _paren(e)
+
+
+def _paren_connector(e: exp.Expr, *lower: type[exp.Connector]) -> exp.Expr:
+    """An operand of AND or OR: parenthesised only when it is one of the ``lower`` ones (an
+    OR in an AND, which binds less tightly; the parent's own operator on the right, where
+    the reading would regroup it to the left)."""
+    return exp.Paren(this=e) if isinstance(e, lower) else e
 
 
 def _division(left: exp.Expr, right: exp.Expr, result: SqlType) -> exp.Expr:
@@ -59,9 +78,11 @@ def _division(left: exp.Expr, right: exp.Expr, result: SqlType) -> exp.Expr:
     ``raw()`` operand of unknown type takes the other operand's type, so ``raw(..) / n`` on
     an integer ``n`` is integer division and ``raw(..) // x`` on a double ``x`` is not."""
     if result in INTEGER_WIDTH:
-        return IntegerDivision(this=left, expression=right)
+        return IntegerDivision(this=_paren_left(left, IntegerDivision), expression=_paren(right))
     # operand types are known: typed=True keeps sqlglot from adding its own casts
-    return exp.Div(this=left, expression=right, typed=True, safe=False)
+    return exp.Div(
+        this=_paren_left(left, exp.Div), expression=_paren(right), typed=True, safe=False
+    )
 
 
 def _binary(op: BinaryOperator, left: exp.Expr, right: exp.Expr, result: SqlType) -> exp.Expr:
@@ -69,11 +90,14 @@ def _binary(op: BinaryOperator, left: exp.Expr, right: exp.Expr, result: SqlType
     node: type[exp.Binary]
     match op:
         case BinaryOperator.AND:
-            return exp.And(this=_paren_or(left), expression=_paren_or(right))
+            return exp.And(
+                this=_paren_connector(left, exp.Or),
+                expression=_paren_connector(right, exp.Or, exp.And),
+            )
         case BinaryOperator.OR:
-            return exp.Or(this=left, expression=right)
+            return exp.Or(this=left, expression=_paren_connector(right, exp.Or))
         case BinaryOperator.DIV | BinaryOperator.INT_DIV:
-            return _division(_paren(left), _paren(right), result)
+            return _division(left, right, result)
         case BinaryOperator.EQ:
             node = exp.EQ
         case BinaryOperator.NE:
@@ -96,7 +120,7 @@ def _binary(op: BinaryOperator, left: exp.Expr, right: exp.Expr, result: SqlType
             node = exp.Mod
         case _:
             assert_never(op)
-    return node(this=_paren(left), expression=_paren(right))
+    return node(this=_paren_left(left, node), expression=_paren(right))
 
 
 def _unary(op: UnaryOperator, operand: exp.Expr) -> exp.Expr:
@@ -174,7 +198,7 @@ class Emitter:
             case ir.IInterval():
                 return interval(e.interval)
             case ir.IBinary():
-                return _binary(e.op, self.expr(e.left), self.expr(e.right), e.type)
+                return self._binary_chain(e)
             case ir.IUnary():
                 return _unary(e.op, self.expr(e.operand))
             case ir.IIn():
@@ -204,6 +228,18 @@ class Emitter:
                 return e.node.copy()
             case _:
                 assert_never(e)
+
+    def _binary_chain(self, e: ir.IBinary) -> exp.Expr:
+        """A binary operator, walking down its left operands in a loop, not by recursion:
+        ``reduce(add, columns)`` and a long ``where(...)`` nest to the left, one level per
+        term, and a sum of a thousand columns must not need a thousand Python frames."""
+        spine = [e]
+        while isinstance(spine[-1].left, ir.IBinary):
+            spine.append(spine[-1].left)
+        tree = self.expr(spine[-1].left)
+        for b in reversed(spine):
+            tree = _binary(b.op, tree, self.expr(b.right), b.type)
+        return tree
 
     def _json_text(self, e: ir.IJsonText) -> exp.Expr:
         return exp.JSONExtractScalar(
