@@ -25,8 +25,10 @@ import attrs
 from sqlglot import exp
 
 from ecomdsl.dialect import DIALECT
+from ecomdsl.errors import CompileError, Diagnostic
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
+from ecomdsl.sql.writable import Unwritable, check_text, shown
 
 
 class Stage(StrEnum):
@@ -50,7 +52,7 @@ class Statement:
 
 def fingerprint(tree: exp.Expr) -> str:
     """SHA-256 (hex) of the statement's canonical ecomdsl SQL, comments left out."""
-    text = tree.sql(dialect=DIALECT, comments=False)
+    text = check_text(tree.sql(dialect=DIALECT, comments=False))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -79,13 +81,19 @@ def _stage(d: ir.ObjectDef, inputs: list[Stage]) -> Stage:
 
 
 def statements(p: ir.ResolvedPipeline, emitter: Emitter | None = None) -> list[Statement]:
-    """Every object's statement, in creation order."""
+    """Every object's statement, in creation order. An object whose SQL cannot be written
+    (`ecomdsl.sql.writable`) is an error at its definition; all of them are raised together."""
     emitter = emitter or Emitter()
     stage = stages(p.objects)
-    found = []
+    found, problems = [], []
     for d in p.objects:
-        create = emitter.create(d)
-        found.append(Statement(d, create, stage[d.name], fingerprint(create)))
+        try:
+            create = emitter.create(d)
+            found.append(Statement(d, create, stage[d.name], fingerprint(create)))
+        except Unwritable as err:
+            problems.append(Diagnostic(str(err), d.location, shown(d.name)))
+    if problems:
+        raise CompileError(problems)
     return found
 
 
