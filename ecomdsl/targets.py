@@ -33,6 +33,12 @@ class Capabilities:
     # a set-returning function in a SELECT list gives one row per value (PostgreSQL); DuckDB's
     # GENERATE_SERIES returns a list there, to be UNNESTed
     select_list_expands_series: bool
+    # NUMERIC holds NaN and +-Infinity, as RisingWave's does (PostgreSQL); DuckDB's DECIMAL
+    # has neither, its DOUBLE has all three
+    decimal_has_nan: bool
+    # text '\x00ff' casts to bytea as hex, as in RisingWave (PostgreSQL); DuckDB reads
+    # '\x00' as one escaped byte and the rest as characters, so it takes UNHEX('00ff')
+    bytea_hex_text: bool
 
 
 DUCKDB = Capabilities(
@@ -41,6 +47,8 @@ DUCKDB = Capabilities(
     slash_truncates_integers=False,
     window_bucket_function="TIME_BUCKET",
     select_list_expands_series=False,
+    decimal_has_nan=False,
+    bytea_hex_text=False,
 )
 
 POSTGRES = Capabilities(
@@ -49,6 +57,8 @@ POSTGRES = Capabilities(
     slash_truncates_integers=True,
     window_bucket_function="DATE_BIN",
     select_list_expands_series=True,
+    decimal_has_nan=True,
+    bytea_hex_text=True,
 )
 
 
