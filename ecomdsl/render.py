@@ -14,7 +14,7 @@ import attrs
 from sqlglot import exp
 
 from ecomdsl.dialect import DIALECT
-from ecomdsl.errors import CompileError, Diagnostic, SourceLocation
+from ecomdsl.errors import UNKNOWN_LOCATION, CompileError, Diagnostic, SourceLocation
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
 from ecomdsl.sql.statements import Stage, creation_order, drop_order, statements
@@ -72,12 +72,27 @@ def _file(pipeline: str, what: str, statements: _Statements, problems: list[Diag
 def header(d: ir.ObjectDef, root: Path) -> list[str]:
     """The statement's header comment lines: object, kind, reads, source; then the doc."""
     reads = ", ".join(d.reads) if d.reads else "-"
-    lines = [f" {d.name}: {d.kind} | reads: {reads} | defined at {d.location.display(root)} "]
+    lines = [f" {d.name}: {d.kind} | reads: {reads} | defined at {defined_at(d.location, root)} "]
     if d.doc:
         first = " ".join(d.doc.strip().split("\n\n")[0].split())
         if first:
             lines.append(f" {first} ")
     return lines
+
+
+def defined_at(location: SourceLocation, root: Path) -> str:
+    """Where an object is defined, as its header says it: the same on every machine, so the
+    files do not change with the folder a project is checked out in. A file inside the
+    project is its path from the project root (``pipelines/shop.py:12``); a file outside it
+    (``ecomdsl compile ../elsewhere.py``) is its name only, said to be outside
+    (``elsewhere.py:12, outside the project``): any path to it would depend on the machine."""
+    if location == UNKNOWN_LOCATION:
+        return location.path
+    path = Path(location.path).resolve()
+    try:
+        return f"{path.relative_to(root.resolve()).as_posix()}:{location.line}"
+    except ValueError:
+        return f"{path.name}:{location.line}, outside the project"
 
 
 def render(p: ir.ResolvedPipeline, root: Path) -> dict[str, str]:

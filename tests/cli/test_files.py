@@ -52,3 +52,24 @@ def test_a_file_where_the_pipeline_folder_should_be(seed_project: Path) -> None:
     assert checked.exit_code == 1  # after the lint summary, which check prints first
     assert checked.output.splitlines()[-1] == "generated/ecommerce: is a file, not a folder"
     assert (seed_project / "generated" / "ecommerce").read_text() == "in the way\n"
+
+
+def test_headers_say_where_an_object_is_defined_the_same_on_every_machine(
+    seed_project: Path,
+) -> None:
+    # a pipeline file outside the project: its name only, never the machine's path to it
+    outside = seed_project.parent / f"{seed_project.name}_elsewhere"
+    outside.mkdir()
+    (outside / "elsewhere.py").write_text(
+        "from ecomdsl import MaterializedView, Pipeline, Table\n"
+        't = Table("t", {"id": "varchar"})\n'
+        'pipeline = Pipeline("outside", objects=[t, MaterializedView("mv", t.select("id"))])\n'
+    )
+    result = runner.invoke(app, ["compile", str(outside / "elsewhere.py")])
+    assert result.exit_code == 0, result.output
+    text = (seed_project / "generated" / "outside" / "create_views.sql").read_text()
+    assert "| defined at elsewhere.py:3, outside the project */" in text
+    assert str(outside) not in text and str(seed_project) not in text
+    runner.invoke(app, ["compile"])  # inside: the path from the project root
+    seed = (seed_project / "generated" / "ecommerce" / "create_views.sql").read_text()
+    assert "| defined at pipelines/ecommerce.py:" in seed and str(seed_project) not in seed
