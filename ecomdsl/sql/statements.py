@@ -85,13 +85,16 @@ def statements(p: ir.ResolvedPipeline, emitter: Emitter | None = None) -> list[S
     (`ecomdsl.sql.writable`) is an error at its definition; all of them are raised together."""
     emitter = emitter or Emitter()
     stage = stages(p.objects)
-    found, problems = [], []
+    found, problems, broken = [], [], set()
     for d in p.objects:
         try:
             create = emitter.create(d)
             found.append(Statement(d, create, stage[d.name], fingerprint(create)))
         except Unwritable as err:
-            problems.append(Diagnostic(str(err), d.location, shown(d.name)))
+            broken.add(d.name)
+            # one mistake, one error: not again for each object reading the broken one
+            if isinstance(d, ir.TableDef) or not broken.intersection(d.reads):
+                problems.append(Diagnostic(str(err), d.location, shown(d.name)))
     if problems:
         raise CompileError(problems)
     return found

@@ -113,3 +113,21 @@ def test_a_name_that_cannot_be_written_is_shown_escaped() -> None:
     with pytest.raises(CompileError) as info:
         statements(renamed)
     assert [d.obj for d in info.value.diagnostics] == ["'m\\x00v'"]
+
+
+def test_objects_reading_an_unwritable_one_do_not_repeat_its_error() -> None:
+    p = _pipeline()
+    mv = p.get("mv")
+    assert isinstance(mv, ir.ViewDef) and isinstance(mv.query.body, ir.Block)
+    # the view reads the table by its broken name too, as the model would have resolved it
+    body = attrs.evolve(mv.query.body, source=ir.ITable("t\x00"))
+    broken = _with(p, "t", name="t\x00")
+    broken = _with(broken, "mv", reads=("t\x00",), query=attrs.evolve(mv.query, body=body))
+    with pytest.raises(CompileError) as info:
+        statements(broken)
+    assert [d.obj for d in info.value.diagnostics] == ["'t\\x00'"]
+    # without the table's error, the view's own is reported
+    alone = _with(p, "mv", query=attrs.evolve(mv.query, body=body))
+    with pytest.raises(CompileError) as info:
+        statements(alone)
+    assert [d.obj for d in info.value.diagnostics] == ["mv"]
