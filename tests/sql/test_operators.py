@@ -21,22 +21,8 @@ from ecomdsl.sql.emit import Emitter
 from ecomdsl.types import SqlType
 from tests.helpers import ROOT, build
 
-ARITHMETIC = [
-    BinaryOperator.ADD,
-    BinaryOperator.SUB,
-    BinaryOperator.MUL,
-    BinaryOperator.DIV,
-    BinaryOperator.INT_DIV,
-    BinaryOperator.MOD,
-]
-COMPARISON = [
-    BinaryOperator.EQ,
-    BinaryOperator.NE,
-    BinaryOperator.LT,
-    BinaryOperator.LE,
-    BinaryOperator.GT,
-    BinaryOperator.GE,
-]
+COMPARISON = [op for op in BinaryOperator if op.is_comparison]
+ARITHMETIC = [op for op in BinaryOperator if not op.is_comparison and not op.is_logical]
 
 
 def _column(name: str, type_: SqlType = SqlType.INT) -> ir.IColumn:
