@@ -20,6 +20,11 @@ from ecomdsl.model import ir
 from ecomdsl.model.resolve import resolve
 from ecomdsl.render import render
 
+TOO_DEEP = (
+    "a query or expression nests too deeply to be written as SQL (past Python's recursion "
+    "limit); split it into views, or build long sums and conditions as flat chains"
+)
+
 
 @attrs.frozen
 class Compiled:
@@ -40,11 +45,28 @@ def compile_pipelines(pipelines: list[Pipeline], root: Path) -> Compiled:
     diagnostics += [i.diagnostic() for r in results for i in r.errors]
     if diagnostics:
         raise CompileError(diagnostics)
-    files: dict[str, str] = {}
-    for p in resolved:
-        for name, text in render(p, root).items():
-            files[f"{p.name}/{name}"] = text
+    files = render_all(resolved, root)
     return Compiled(tuple(resolved), dict(sorted(files.items())), tuple(results))
+
+
+def render_all(resolved: list[ir.ResolvedPipeline], root: Path) -> dict[str, str]:
+    """Every pipeline's files, keyed ``<pipeline>/<file>``; the errors of all of them (text
+    that cannot be SQL, `ecomdsl.sql.writable`) are raised together."""
+    files: dict[str, str] = {}
+    diagnostics: list[Diagnostic] = []
+    for p in resolved:
+        try:
+            rendered = render(p, root)
+        except CompileError as err:
+            diagnostics.extend(err.diagnostics)
+            continue
+        except RecursionError:  # sqlglot's own generator recurses over the trees
+            diagnostics.append(Diagnostic(TOO_DEEP, p.location, f"pipeline {p.name!r}"))
+            continue
+        files.update((f"{p.name}/{name}", text) for name, text in rendered.items())
+    if diagnostics:
+        raise CompileError(diagnostics)
+    return files
 
 
 def load_paths(paths: list[Path], root: Path) -> list[Pipeline]:

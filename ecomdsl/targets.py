@@ -38,6 +38,12 @@ class Capabilities:
     select_list_expands_series: bool
     # a server to connect to (a DSN); DuckDB runs in-process
     needs_server: bool
+    # NUMERIC holds NaN and +-Infinity, as RisingWave's does (PostgreSQL); DuckDB's DECIMAL
+    # has neither, its DOUBLE has all three
+    decimal_has_nan: bool
+    # text '\x00ff' casts to bytea as hex, as in RisingWave (PostgreSQL); DuckDB reads
+    # '\x00' as one escaped byte and the rest as characters, so it takes UNHEX('00ff')
+    bytea_hex_text: bool
 
 
 DUCKDB = Capabilities(
@@ -48,6 +54,8 @@ DUCKDB = Capabilities(
     window_bucket_function="TIME_BUCKET",
     select_list_expands_series=False,
     needs_server=False,
+    decimal_has_nan=False,
+    bytea_hex_text=False,
 )
 
 POSTGRES = Capabilities(
@@ -58,6 +66,8 @@ POSTGRES = Capabilities(
     window_bucket_function="DATE_BIN",
     select_list_expands_series=True,
     needs_server=True,
+    decimal_has_nan=True,
+    bytea_hex_text=True,
 )
 
 

@@ -23,7 +23,7 @@ from ecomdsl.engines.names import check_names
 from ecomdsl.errors import EcomdslError, did_you_mean
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
-from ecomdsl.sql.lower import lower_table, lower_view
+from ecomdsl.sql.lower import lower_insert, lower_table, lower_view
 from ecomdsl.targets import Target
 
 
@@ -101,7 +101,7 @@ class Runner:
     def load(self, inserts: Iterable[ir.Insert]) -> Loaded:
         loaded = kept_rows(list(inserts), self.tables)
         for insert in loaded.inserts:
-            tree = self.emitter.insert(insert)
+            tree = lower_insert(self.emitter.insert(insert), self.engine.target)
             self.execute(insert.table, sql(tree, self.engine.target))
         return loaded
 
