@@ -3,7 +3,7 @@ SQL fragments (`ecomdsl.model.typecheck`). Each test asserts the whole message."
 
 from __future__ import annotations
 
-from ecomdsl import MaterializedView, col, count, func, interval, raw, sum_, when
+from ecomdsl import MaterializedView, col, count, func, interval, raw, sum_
 from ecomdsl.dsl.objects import PipelineObject
 from ecomdsl.errors import Diagnostic
 from ecomdsl.lint.engine import lint
@@ -160,11 +160,3 @@ def test_date_trunc_units_are_risingwave_s() -> None:
     )
     assert near.hint == "did you mean 'hour'?"
     build(MaterializedView("ok", e.select(x=func("date_trunc", "Quarter", col("event_time")))))
-
-
-def test_when_needs_a_branch() -> None:
-    err = one_error(MaterializedView("mv", events().select(x=when())))
-    assert (err.message, err.hint) == (
-        "when() needs at least one (condition, value) branch",
-        "when((col('x') > 0, 'positive'), otherwise='other')",
-    )

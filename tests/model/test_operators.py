@@ -176,24 +176,3 @@ def test_weeks_are_written_as_days() -> None:
     assert parse_interval("1 week").unit == "DAYS"
     with pytest.raises(IntervalError, match=r"at most 306,783,378 weeks"):
         parse_interval("306783379 weeks")
-
-
-def test_operator_options_take_column_names() -> None:
-    e = events()
-    z = ZScore(e, value=col("amount"), order_by="event_time")  # type: ignore[arg-type]
-    tumble = Tumble(e, col("event_time"), "1 hour")  # type: ignore[arg-type]
-    number = Tumble(e, 5, "1 hour")  # type: ignore[arg-type]
-    errors = errors_of(
-        MaterializedView("z", z),
-        MaterializedView("t", tumble.group_by("window_start").agg(n=count())),
-        MaterializedView("n", number.group_by("window_start").agg(n=count())),
-    )
-    assert [(x.obj, x.message) for x in errors] == [  # in object order
-        ("n", "Tumble(time_column=...) takes a column name (str), not int"),
-        (
-            "t",
-            "Tumble(time_column=...) takes a column name: write time_column='event_time', "
-            "not col('event_time')",
-        ),
-        ("z", "ZScore(value=...) takes a column name: write value='amount', not col('amount')"),
-    ]

@@ -4,7 +4,7 @@ hint."""
 
 from __future__ import annotations
 
-from ecomdsl import Funnel, Join, MaterializedView, Stage, Table, col, count, sum_
+from ecomdsl import Join, MaterializedView, Table, col, count, sum_
 from tests.helpers import ROOT, build, errors_of, events, one_error, products, where
 
 
@@ -167,27 +167,3 @@ def test_a_self_join_on_a_condition_says_how_to_write_it() -> None:
     assert err.location.display(ROOT) == at("L:self")
     a, b = t1.select("k", "p"), t1.select("k", "p")  # the hint works
     build(MaterializedView("ok", Join(a, b, on=a.c.k == b.c.p).select(k=a.c.k, p=b.c.p)))
-
-
-def test_where_with_sql_text() -> None:
-    err = one_error(MaterializedView("mv", events().where("amount > 5").select("user_id")))  # type: ignore[arg-type]
-    assert (err.message, err.hint) == (
-        "where() takes a condition built from columns, not the text 'amount > 5'",
-        "where(col('amount') > 5), or raw() for SQL text: where(raw('amount > 5'))",
-    )
-
-
-def test_a_positional_value_in_select() -> None:
-    err = one_error(MaterializedView("mv", events().select(5)))  # type: ignore[arg-type]
-    assert (err.message, err.hint) == (
-        "5 is not a column name; a value needs a name",
-        "name columns with text ('amount'), or name the value: x=5",
-    )
-
-
-def test_a_value_that_is_not_an_expression() -> None:
-    e = events()
-    stage = Stage("a", when="amount > 5")  # type: ignore[arg-type]
-    funnel = Funnel(e, session="session_id", step="event_type", stages=[stage, "b"])
-    err = one_error(MaterializedView("mv", funnel))
-    assert err.message == "a str ('amount > 5') is not an expression"

@@ -68,15 +68,6 @@ def test_reads_skip_what_is_not_a_relation() -> None:
     assert reads("SELECT * FROM s") == []
 
 
-def test_a_query_that_is_text_is_one_error() -> None:
-    mv = MaterializedView("mv", "SELECT * FROM s")  # type: ignore[arg-type]  # L:text
-    err = one_error(mv)
-    assert err.message == (
-        "query must be a relation (a table, stream, view or a query built on one), not str"
-    )
-    assert err.location.display(ROOT) == at("L:text")
-
-
 def test_a_shared_sub_query_is_walked_once() -> None:
     q: Relation = events()
     for _ in range(60):  # 2**60 paths through the same nodes
@@ -84,16 +75,3 @@ def test_a_shared_sub_query_is_walked_once() -> None:
     started = time.perf_counter()
     assert [o.name for o in reads(q)] == ["events"]
     assert time.perf_counter() - started < 1
-
-
-def test_a_step_that_reads_something_else_is_one_error() -> None:
-    e = events()
-    u = union_all(e.select("user_id"), e.select("user_id"))  # L:union
-    object.__setattr__(u, "inputs", (e.select("user_id"), "products"))  # past any validator
-    err = one_error(MaterializedView("mv", u))
-    assert (err.message, err.hint) == (
-        "Union() reads a str, not a relation",
-        "a query reads a table, stream, view or a query built on one",
-    )
-    assert err.location.display(ROOT) == at("L:union")
-    assert reads(u) == [e]  # the walk skips it
