@@ -61,7 +61,6 @@ class QueryResolver:
         self._tried: dict[str, int] = {}  # the last suffix `cte_name` reached, by base
         # the block resolved for the input of the step about to run (see `resolve`)
         self._ready: dict[int, OpenSelect] = {}
-        self._steps: list[relation.Relation] = []  # the steps being resolved, innermost last
         self._count = 0  # steps resolved so far
 
     def query(self, rel: relation.Relation) -> tuple[ir.Query, ir.Schema]:
@@ -96,10 +95,10 @@ class QueryResolver:
         while isinstance(node, SingleInput):
             chain.append(node)
             node = node.input
-        p = self._resolved(node, self._step(node, chain[-1] if chain else None))
+        p = self._resolved(node, self._step(node))
         for step in reversed(chain):
             self._ready[id(step.input)] = p
-            p = self._resolved(step, self._step(step, None))
+            p = self._resolved(step, self._step(step))
             self._ready.pop(id(step.input), None)  # taken by the step's first `resolve`
         return p
 
@@ -113,18 +112,13 @@ class QueryResolver:
         )
         return p
 
-    def _step(self, rel: object, reader: relation.Relation | None) -> OpenSelect:
-        """Resolve one step; ``reader`` is the step reading ``rel``, for an error's line."""
-        if not isinstance(rel, RelationNode):
-            return self._not_a_relation(rel, reader)
+    def _step(self, rel: object) -> OpenSelect:
+        if not isinstance(rel, RelationNode):  # the builders take relations only
+            raise TypeError(f"{type(rel).__name__} is not a relation ecomdsl can compile")
         self._count += 1
         if self._count > MAX_STEPS:
             raise QueryTooLarge
-        self._steps.append(rel)
-        try:
-            return self._dispatch(rel)
-        finally:
-            self._steps.pop()
+        return self._dispatch(rel)
 
     def _dispatch(self, rel: RelationNode) -> OpenSelect:
         match rel:
@@ -150,18 +144,6 @@ class QueryResolver:
                 return resolve_funnel(self, rel)
             case _:
                 assert_never(rel)
-
-    def _not_a_relation(self, value: object, reader: relation.Relation | None) -> OpenSelect:
-        """Report a step input that is not a relation; an open block stands in for it."""
-        reader = reader or (self._steps[-1] if self._steps else None)
-        what = f"{type(reader).__name__}()" if reader is not None else "the query"
-        self.report.error(
-            f"{what} reads a {type(value).__name__}, not a relation",
-            reader.location if reader is not None else self.location,
-            hint="a query reads a table, stream, view or a query built on one",
-        )
-        entry = ScopeEntry(None, type(value).__name__, ir.OPEN_SCHEMA, frozenset())
-        return OpenSelect([], ir.ITable(type(value).__name__), (entry,), bare=True)
 
     def cte_name(self, base: str) -> str:
         """``base``, else ``base_2``, ``base_3``...: the first name not taken yet.
@@ -214,13 +196,6 @@ class QueryResolver:
         p = self.resolve(f.input)
         if p.shaped:
             p = self.wrap(p)
-        if isinstance(f.predicate, str):  # SQL text where a condition goes
-            self.report.error(
-                f"where() takes a condition built from columns, not the text {f.predicate!r}",
-                f.location,
-                hint="where(col('amount') > 5), or raw() for SQL text: where(raw('amount > 5'))",
-            )
-            return p
         pred = self.checker.condition(f.predicate, p.scope, "where()")
         if contains_aggregate(pred):
             self.report.error(
@@ -241,13 +216,6 @@ class QueryResolver:
             if name is None:
                 if isinstance(e, dsl.Column):
                     name = e.name
-                elif isinstance(e, dsl.Literal):
-                    self.report.error(
-                        f"{e.value!r} is not a column name; a value needs a name",
-                        e.location,
-                        hint=f"name columns with text ('amount'), or name the value: x={e.value!r}",
-                    )
-                    continue
                 else:
                     self.report.error(
                         "a computed column needs a name",

@@ -235,7 +235,7 @@ class Resolver:
             )
         else:
             try:
-                checker = Checker(report, view.location)
+                checker = Checker(report)
                 resolver = QueryResolver(checker, schemas, names, view.location, self.names)
                 return resolver.query(view.query)
             except RecursionError:  # chains and sums are loops; this is some other nesting

@@ -13,7 +13,6 @@ from typing import Protocol
 
 import attrs
 
-from ecomdsl.dsl import expr as dsl
 from ecomdsl.dsl import relation
 from ecomdsl.errors import Diagnostics, SourceLocation, did_you_mean
 from ecomdsl.kinds import BinaryOperator
@@ -104,37 +103,16 @@ class StepResolver(Protocol):
         ...
 
 
-def column_name(
-    value: object, option: str, rel: relation.Relation, report: Diagnostics
-) -> str | None:
-    """The column name an operator option gives, or None after reporting that it gives
-    something else (for ``col("x")``, the message says to write ``"x"``)."""
-    if isinstance(value, str):
-        return value
-    op = f"{type(rel).__name__}({option}=...)"
-    if isinstance(value, dsl.Column):
-        report.error(
-            f"{op} takes a column name: write {option}={value.name!r}, not col({value.name!r})",
-            rel.location,
-        )
-    else:
-        report.error(f"{op} takes a column name (str), not {type(value).__name__}", rel.location)
-    return None
-
-
 def require_column(
     schema: ir.Schema, name: object, option: str, rel: relation.Relation, report: Diagnostics
 ) -> ir.Column | None:
     """The column an operator option names (``ZScore(value="amount")``), or None after
     reporting that it is not there."""
-    text = column_name(name, option, rel, report)
-    if text is None:
-        return None
-    column = schema.get(text)
+    column = schema.get(name) if isinstance(name, str) else None
     if column is None:
         report.error(
-            f"{type(rel).__name__}({option}={text!r}): column not found",
+            f"{type(rel).__name__}({option}={name!r}): column not found",
             rel.location,
-            hint=did_you_mean(text, schema.names) or f"available: {', '.join(schema.names)}",
+            hint=did_you_mean(str(name), schema.names) or f"available: {', '.join(schema.names)}",
         )
     return column

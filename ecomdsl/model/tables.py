@@ -128,15 +128,7 @@ def _table_watermark(
 
 def _stream(obj: objects.Stream, schema: ir.Schema, report: Diagnostics) -> ir.TableDef:
     watermark = _watermark(obj, obj.event_time, obj.watermark, schema, report)
-    connector = None
-    if isinstance(obj.connector, objects.Kafka):
-        connector = _kafka(obj.connector, report)
-    elif obj.connector is not None:
-        report.error(
-            f"Stream(connector=...) takes a Kafka(...) connector, not {type(obj.connector).__name__}",
-            obj.location,
-            hint='connector=Kafka(topic="...", bootstrap_servers="host:9092")',
-        )
+    connector = _kafka(obj.connector, report) if obj.connector is not None else None
     if (
         watermark is not None
         and connector is not None

@@ -1,10 +1,7 @@
-"""Window functions: ``func(...).over(partition_by=..., order_by=..., rows=/range=...)``.
-
-Checked the way RisingWave binds them: a ROWS frame's offsets are bigint row counts
-(``bind_window_frame_usize_bounds`` binds each as Int64 and refuses a negative one,
-``src/frontend/src/binder/expr/function/window.rs``), and the offset of ``lag``/``lead``
-is an integer constant ("the `offset` of `lag` function should be integer", "non-const
-`offset` ... is not supported yet": ``src/frontend/src/expr/window_function.rs``).
+"""Window functions: ``func(...).over(partition_by=..., order_by=..., rows=/range=...)``,
+checked in `Checker` contexts (only ``select()`` takes them). The builders have checked the
+shapes (a lag offset is an int, a ROWS bound a bigint row count); what is checked here is
+what needs the query: the partition and order columns, their types, the frame's order.
 """
 
 from __future__ import annotations
@@ -17,12 +14,10 @@ from ecomdsl.kinds import FrameKind
 from ecomdsl.model import ir
 from ecomdsl.model.intervals import IntervalError, parse_interval
 from ecomdsl.model.scope import Scope
-from ecomdsl.types import Category, SqlType
+from ecomdsl.types import SqlType
 
 if TYPE_CHECKING:
     from ecomdsl.model.typecheck import Checker
-
-BIGINT_MAX = 2**63 - 1
 
 
 def rank_without_over(report: Diagnostics, e: dsl.RankFunc) -> ir.IExpr:
@@ -71,25 +66,8 @@ def _ranking(
     name = func.name
     if order is None:
         checker.report.error(f"{name.lower()}() needs over(order_by=...)", e.location)
-    if name in ("LAG", "LEAD") and len(args) > 1 and not _integer_constant(args[1]):
-        offset = args[1].value if isinstance(args[1], ir.ILiteral) else None
-        shown = repr(offset) if offset is not None else f"a {args[1].type} expression"
-        checker.report.error(
-            f"{name.lower()}() offset must be a whole number of rows (a constant), not {shown}",
-            e.location,
-            hint=f"{name.lower()}(col('x'), 1): the row 1 before (lag) or after (lead)",
-        )
     result = arg.type if name in ("LAG", "LEAD") and arg is not None else SqlType.BIGINT
     return name, arg, args[1:], result
-
-
-def _integer_constant(e: ir.IExpr) -> bool:
-    return (
-        isinstance(e, ir.ILiteral)
-        and e.type.category is Category.INTEGER
-        and isinstance(e.value, int)
-        and not isinstance(e.value, bool)
-    )
 
 
 def _frame(report: Diagnostics, e: dsl.Over, order: ir.IExpr | None) -> ir.Frame | None:
@@ -101,13 +79,6 @@ def _frame(report: Diagnostics, e: dsl.Over, order: ir.IExpr | None) -> ir.Frame
         bad = [v for v in (start, end) if v is not None and (not isinstance(v, int) or v < 0)]
         if bad:
             report.error("over(rows=(start, end)) takes row counts >= 0 or None", e.location)
-            return None
-        if any(v is not None and v > BIGINT_MAX for v in (start, end)):
-            report.error(
-                "over(rows=(start, end)): a row count must fit in bigint (at most 2**63 - 1)",
-                e.location,
-                hint="use None for an unbounded start",
-            )
             return None
         return ir.Frame(FrameKind.ROWS, start if start is not None else -1, end)
     if e.range is not None:

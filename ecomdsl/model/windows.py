@@ -13,7 +13,7 @@ from ecomdsl.kinds import WindowTableFunction
 from ecomdsl.model import ir
 from ecomdsl.model.intervals import IntervalError, parse_interval
 from ecomdsl.model.scope import ScopeEntry
-from ecomdsl.model.select import OpenSelect, StepResolver, column_name
+from ecomdsl.model.select import OpenSelect, StepResolver
 from ecomdsl.types import SqlType
 
 WINDOW_COLUMNS = ("window_start", "window_end")
@@ -63,10 +63,7 @@ def _time_type(
     schema: ir.Schema,
 ) -> SqlType:
     """The type of the window bounds; reports a time column that is missing or not a time."""
-    name = column_name(rel.time_column, "time_column", rel, resolver.report)
-    if name is None:
-        return SqlType.TIMESTAMP
-    column = schema.get(name)
+    column = schema.get(rel.time_column) if isinstance(rel.time_column, str) else None
     if column is None:
         resolver.report.error(
             f"{func}: time column {rel.time_column!r} not found in {table!r}",
