@@ -11,8 +11,8 @@ the database would refuse, is refused here, with the reason:
   number may exceed 2**96 - 1 in magnitude.
 * NaN and the infinities are values of numeric, real and double precision (RisingWave's
   Decimal has ``NaN``, ``PositiveInf`` and ``NegativeInf``), written as typed strings
-  (``'NaN'::numeric``). A signaling NaN (``Decimal('sNaN')``) has no SQL value, and JSON has
-  no NaN at all.
+  (``'NaN'::numeric``); a signaling NaN (``Decimal('sNaN')``) is a NaN there. JSON has no NaN
+  at all.
 * Text holds no NUL byte and no lone surrogate (`ecomdsl.model.names.text_problem`).
 """
 
@@ -50,11 +50,8 @@ def literal_problem(value: object) -> Problem | None:
 
 
 def _number_problem(value: int | decimal.Decimal) -> str | None:
-    if isinstance(value, decimal.Decimal):
-        if value.is_snan():
-            return f"{value!r} (a signaling NaN) has no SQL value"
-        if not value.is_finite():
-            return None
+    if isinstance(value, decimal.Decimal) and not value.is_finite():
+        return None  # NaN (signaling or not) and the infinities are values of numeric
     if not -NUMERIC_MAX <= value <= NUMERIC_MAX:
         return f"{value} is past the range of numeric (at most 2**96 - 1 in magnitude)"
     return None
@@ -103,8 +100,6 @@ def _numeric(value: Any, type_: SqlType) -> str | None:
 def _floating(value: Any, type_: SqlType) -> str | None:
     if not isinstance(value, int | float | decimal.Decimal):
         return f"a {type(value).__name__} is not a {type_} value"
-    if isinstance(value, decimal.Decimal) and value.is_snan():
-        return f"{value!r} (a signaling NaN) has no SQL value"
     if isinstance(value, float | decimal.Decimal) and not _finite(value):
         return None  # NaN and the infinities are values of the type
     limit = REAL_MAX if type_ is SqlType.REAL else DOUBLE_MAX
