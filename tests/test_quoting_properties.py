@@ -2,7 +2,8 @@
 never as syntax, or is refused with one clear error. Quotes, semicolons, backslashes,
 newlines, comment markers, unicode and reserved words re-parse to exactly the names and values
 that went in; NaN and the infinities are written as RisingWave reads them; a NUL byte or a
-lone surrogate, which no SQL text can hold, is refused at compile time and never written.
+lone surrogate, which no SQL text can hold, is refused at compile time and never written, as
+are names over 63 bytes and numbers past numeric's range.
 
 The examples: 10,000 under the ``slow`` Hypothesis profile (CI's, or HYPOTHESIS_PROFILE=slow),
 one and a half times the profile's count otherwise (``dev``: 30, for a fast local run)."""
@@ -22,7 +23,9 @@ from sqlglot import exp
 from ecomdsl import MaterializedView, Pipeline, Table, col
 from ecomdsl.dialect import RESERVED_KEYWORDS
 from ecomdsl.errors import CompileError
+from ecomdsl.model.names import MAX_NAME_BYTES
 from ecomdsl.model.resolve import resolve
+from ecomdsl.model.values import NUMERIC_MAX
 from ecomdsl.render import render
 from tests.helpers import ROOT
 
@@ -98,6 +101,20 @@ def _not_finite_float(number: object) -> bool:
     return isinstance(number, float) and not math.isfinite(number)
 
 
+def _model_refuses(texts: list[str], number: object) -> bool:
+    """What the model refuses besides unwritable text: a name over 63 bytes and a number past
+    numeric's range (`ecomdsl.model.names`, `ecomdsl.model.values`)."""
+    long = any(len(t.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES for t in texts[:5])
+    if isinstance(number, float | Decimal) and _not_finite(number):
+        return long
+    past = isinstance(number, int | float | Decimal) and not -NUMERIC_MAX <= number <= NUMERIC_MAX
+    return long or past
+
+
+def _not_finite(number: float | Decimal) -> bool:
+    return not math.isfinite(number) if isinstance(number, float) else not number.is_finite()
+
+
 def _names_it(message: str, texts: list[str], number: object) -> bool:
     """Whether a refusal says what it refuses: a NUL or surrogate drawn, or the float NaN/inf
     (the model stops at the first problems it finds, so one of them is enough)."""
@@ -108,6 +125,8 @@ def _names_it(message: str, texts: list[str], number: object) -> bool:
         )
         if any(w in lowered for w in words):
             return True
+    if any(w in lowered for w in ("bytes long", "past the range")):
+        return True
     return _not_finite_float(number) and ("nan" in lowered or "inf" in lowered)
 
 
@@ -157,7 +176,7 @@ def test_names_strings_and_numbers_are_data_or_refused(
         files = _compile(table_name, (c1, c2), mv_name, alias, value, key, number)
     except CompileError as err:
         message = err.render(ROOT)
-        assert unwritable or _not_finite_float(number), message
+        assert unwritable or _not_finite_float(number) or _model_refuses(texts, number), message
         assert _names_it(message, texts, number), message
         return
     assert not unwritable, texts

@@ -16,25 +16,18 @@ check: ``src/sqlparser/src/ast/mod.rs``), but the generated SQL must mean the sa
 PostgreSQL protocol expect names that fit). So a name is at most 63 bytes of UTF-8, counted
 in bytes: 40 ``'é'`` are 80 bytes.
 
-*Case.* ``"Amount"`` and ``amount`` are two columns to RisingWave and PostgreSQL (quoted
-names keep their case), but one to DuckDB, which ``ecomdsl run`` uses, and to anyone who
-writes the name unquoted. Names of one kind that differ only in case are refused.
+Names that differ only in case (``"Amount"`` and ``amount``) are two names to RisingWave and
+PostgreSQL, and are left alone here; the DuckDB engine of ``ecomdsl run``, which cannot tell
+them apart, refuses them there (`ecomdsl.engines`).
 """
 
 from __future__ import annotations
-
-from collections.abc import Iterable
 
 import attrs
 
 from ecomdsl.errors import Diagnostics, SourceLocation
 
 MAX_NAME_BYTES = 63
-
-CASE_HINT = (
-    "RisingWave tells them apart only when quoted; ecomdsl run (DuckDB) and unquoted SQL "
-    "read them as one name: rename one"
-)
 
 
 @attrs.frozen
@@ -98,17 +91,6 @@ def subject(what: str, name: object) -> str:
     return f"{what} {name!r}" if name != "" else what
 
 
-def case_clashes(names: Iterable[str]) -> list[tuple[str, str]]:
-    """The pairs ``(first, later)`` of ``names`` that differ only in case, in order."""
-    first: dict[str, str] = {}
-    clashes = []
-    for name in names:
-        seen = first.setdefault(name.lower(), name)
-        if seen != name:
-            clashes.append((seen, name))
-    return clashes
-
-
 def fit(base: str, suffix: str) -> str:
     """``base + suffix``, ``base`` cut (at a character) so the whole is at most 63 bytes."""
     room = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
@@ -124,7 +106,6 @@ class NameCheck:
     by the table, not again by every view that passes it on."""
 
     bad: set[str] = attrs.Factory(set)  # repr() of the names reported
-    clashing: set[str] = attrs.Factory(set)  # lower case of the names reported as clashing
 
     def name(self, what: str, name: object, location: SourceLocation, report: Diagnostics) -> bool:
         """Report ``name`` (a ``what``: "column name") if it cannot be used; True if it can."""
@@ -135,17 +116,6 @@ class NameCheck:
             self.bad.add(repr(name))
             report.error(f"{subject(what, name)} {problem.message}", location, hint=problem.hint)
         return False
-
-    def case(
-        self, what: str, names: Iterable[str], location: SourceLocation, report: Diagnostics
-    ) -> None:
-        """Report names of one relation (``what``: "columns") that differ only in case."""
-        for first, later in case_clashes(names):
-            if first.lower() not in self.clashing:
-                self.clashing.add(first.lower())
-                report.error(
-                    f"{what} {first!r} and {later!r} differ only in case", location, hint=CASE_HINT
-                )
 
 
 def check_text(

@@ -73,11 +73,10 @@ class QueryResolver:
 
     def _check_names(self, block: ir.Block) -> None:
         """Every column a block outputs, the user's and the generated ones (a Funnel's
-        rates), has a name SQL keeps as it is, and none differs from another only in case."""
+        rates), has a name SQL keeps as it is."""
         location = block.location or self.location
         for name, _ in block.select:
             self.names.name("output column", name, location, self.report)
-        self.names.case("output columns", (n for n, _ in block.select), location, self.report)
 
     def resolve(self, rel: relation.Relation) -> OpenSelect:
         """The block of ``rel``; its columns answer references made through ``rel``.

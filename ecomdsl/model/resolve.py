@@ -17,7 +17,7 @@ from ecomdsl import graph
 from ecomdsl.dsl import objects, relation
 from ecomdsl.errors import CompileError, Diagnostics, did_you_mean
 from ecomdsl.model import ir
-from ecomdsl.model.names import CASE_HINT, NameCheck, check_text, label, name_problem
+from ecomdsl.model.names import NameCheck, check_text, label, name_problem
 from ecomdsl.model.query import MAX_STEPS, QueryResolver, QueryTooLarge
 from ecomdsl.model.relations import read_names, reads
 from ecomdsl.model.tables import table_def
@@ -49,7 +49,6 @@ class Resolver:
         self.with_test_data = test_data
         self.report = Diagnostics()
         self.names = NameCheck()  # each bad name reported once, wherever it is used
-        self.by_lower: dict[str, objects.PipelineObject] = {}  # the objects by lower-case name
 
     def run(self) -> ir.ResolvedPipeline:
         p = self.pipeline
@@ -106,8 +105,8 @@ class Resolver:
     def admit(
         self, obj: objects.PipelineObject, by_name: dict[str, objects.PipelineObject]
     ) -> bool:
-        """Whether ``obj`` joins the pipeline's objects: a name (str) no other object has, in
-        any case. A name SQL cannot hold is reported, and the object still checked."""
+        """Whether ``obj`` joins the pipeline's objects: a name (str) no other object has. A
+        name SQL cannot hold is reported, and the object still checked."""
         report = self.report.about(label(obj.name))
         if not isinstance(obj.name, str):
             report.error(
@@ -124,15 +123,6 @@ class Resolver:
                 obj.location,
                 hint="give each object its own name",
                 related=("first declared at", first.location),
-            )
-            return False
-        other = self.by_lower.setdefault(obj.name.lower(), obj)
-        if other is not obj:
-            report.error(
-                f"object names {other.name!r} and {obj.name!r} differ only in case",
-                obj.location,
-                hint=CASE_HINT,
-                related=("first declared at", other.location),
             )
             return False
         return True

@@ -54,7 +54,6 @@ def _schema(
         columns[col_name] = ir.Column(col_name, column_type)
     if not columns:
         report.error("a table needs at least one column", obj.location)
-    names.case("columns", columns, obj.location, report)
     return ir.Schema(tuple(columns.values()))
 
 

@@ -1,12 +1,11 @@
 """Names and text that go into SQL (`ecomdsl.model.names`): at most 63 bytes, no NUL byte,
-no lone surrogate, no two names of one relation that differ only in case; each reported
-once, naming the object and the field."""
+no lone surrogate; each reported once, naming the object and the field."""
 
 from __future__ import annotations
 
 from ecomdsl import Funnel, Join, Kafka, MaterializedView, Stream, Table, col, count, raw
 from ecomdsl.model import ir
-from ecomdsl.model.names import case_clashes, fit, label, name_problem, text_problem
+from ecomdsl.model.names import fit, label, name_problem, text_problem
 from tests.helpers import ROOT, build, errors_of, events, one_error, where
 
 LONG_HINT = "use a name of at most 63 bytes"
@@ -15,10 +14,6 @@ LONG = (
     "so two long names that start alike become one"
 )
 NUL = "contains a NUL byte (\\x00) at position {}; RisingWave and PostgreSQL text cannot hold it"
-CASE_HINT = (
-    "RisingWave tells them apart only when quoted; ecomdsl run (DuckDB) and unquoted SQL "
-    "read them as one name: rename one"
-)
 
 
 def at(marker: str) -> str:
@@ -51,7 +46,6 @@ def test_fit_cuts_the_base_at_a_character() -> None:
     assert fit("t", "_2") == "t_2"
     assert fit("a" * 63, "_2") == "a" * 61 + "_2"
     assert fit("é" * 31, "_2") == "é" * 30 + "_2"  # 62 + 2 bytes would be 64
-    assert case_clashes(["a", "B", "A", "b", "a"]) == [("a", "A"), ("B", "b")]
     assert label("t\x00x") == "'t\\x00x'"
     assert label("plain") == "plain"
 
@@ -129,34 +123,6 @@ def test_a_lone_surrogate_in_a_name() -> None:
         "column name '\\udc80' contains a lone surrogate '\\udc80' at position 0, "
         "which UTF-8 cannot encode"
     )
-
-
-def test_object_names_that_differ_only_in_case() -> None:
-    e = events()
-    a = MaterializedView("Totals", e.select("user_id"))  # L:Totals
-    b = MaterializedView("totals", e.select("user_id"))  # L:totals
-    err = one_error(a, b)
-    assert (err.obj, err.message, err.hint) == (
-        "totals",
-        "object names 'Totals' and 'totals' differ only in case",
-        CASE_HINT,
-    )
-    assert err.location.display(ROOT) == at("L:totals")
-    assert err.related == ("first declared at", a.location)
-
-
-def test_columns_that_differ_only_in_case_are_reported_once() -> None:
-    t = Table("t", {"Amount": "int", "amount": "int"})  # L:case
-    mv = MaterializedView("mv", t.select("Amount", "amount"))
-    err = one_error(t, mv)
-    assert (err.obj, err.message) == ("t", "columns 'Amount' and 'amount' differ only in case")
-    assert err.location.display(ROOT) == at("L:case")
-
-
-def test_output_columns_that_differ_only_in_case() -> None:
-    e = events()
-    err = one_error(MaterializedView("mv", e.select("user_id", USER_ID=col("amount"))))
-    assert err.message == "output columns 'user_id' and 'USER_ID' differ only in case"
 
 
 def test_a_doc_with_a_nul_byte() -> None:
