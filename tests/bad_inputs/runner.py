@@ -3,9 +3,11 @@
 The command runs as a user runs it (the venv's ``ecomdsl`` script, or ``python -P -m
 ecomdsl.cli`` without one), in its own process group and session, with no stdin, under a
 1 GB address-space limit and a 10 s timeout; on the timeout the whole group is killed. The
-limit is set by a two-line launcher that calls ``resource.setrlimit`` and then ``exec``s the
-command, instead of in ``preexec_fn``: probes run from several threads, and ``preexec_fn`` is
-not safe in a process with threads (the child may deadlock before ``exec``).
+limit is set by a three-line launcher that calls ``resource.setrlimit``, gives SIGINT its
+default action back (a job started in the background inherits it ignored, and then the
+Ctrl-C probes would prove nothing) and ``exec``s the command. Not in ``preexec_fn``: probes
+run from several threads, and ``preexec_fn`` is not safe in a process with threads (the
+child may deadlock before ``exec``).
 
 Before and after, the output folder (generated/, or ``--out``) is digested, so a failed
 command that changed it is caught.
@@ -29,9 +31,11 @@ from tests.bad_inputs.steps import Unsupported
 TIMEOUT_S = 10.0
 MEMORY_LIMIT = 1 << 30  # bytes of address space
 
+# set the limit, let Ctrl-C work as for a user (a background job inherits SIGINT ignored), exec
 _LAUNCH = (
-    "import os, resource, sys\n"
+    "import os, resource, signal, sys\n"
     "n = int(sys.argv[1]); resource.setrlimit(resource.RLIMIT_AS, (n, n))\n"
+    "signal.signal(signal.SIGINT, signal.SIG_DFL)\n"
     "os.execvp(sys.argv[2], sys.argv[2:])"
 )
 
