@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import random
+import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -40,9 +41,18 @@ def garbage(root: Path) -> None:
     (root / "data" / "orders.csv").write_bytes(bytes(range(256)) * 4)
 
 
-@functools.cache
+_MAKING = threading.Lock()
+
+
 def million_orders() -> bytes:
-    """The report's 1,000,000-row orders.csv (39 MB), made once per session."""
+    """The report's 1,000,000-row orders.csv (39 MB), made once per session (the lock keeps
+    two worker threads from making it twice)."""
+    with _MAKING:
+        return _million_orders()
+
+
+@functools.cache
+def _million_orders() -> bytes:
     rand = random.Random(1)
     t0 = datetime(2024, 1, 1)
     lines = ["order_id,amount,status,ts\n"]
