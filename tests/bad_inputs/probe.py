@@ -39,16 +39,20 @@ class Expect(enum.Enum):
     # an acceptance is then held to the SQL checks, a refusal to the message checks
     EITHER = (0, 1)
     USAGE = (2,)  # a command-line usage error (Click's exit code)
-    INTERRUPT = (130,)  # Ctrl-C
+    # Ctrl-C: exit 130, or death by SIGINT itself (-2 here), which a shell also shows as 130
+    INTERRUPT = (130, -2)
 
 
 @dataclasses.dataclass(frozen=True)
 class Sigint:
-    """Send SIGINT to the command's process group once ``marker`` exists (a file the probe's
-    pipeline writes when it reaches the slow part), ``delay`` seconds later."""
+    """Send SIGINT to the command's process group, ``delay`` seconds after the command reached
+    the moment to interrupt: ``marker`` exists (a file the probe's pipeline writes when it
+    reaches the slow part), or with ``reading``, the command has ``marker`` open (it is
+    loading that file; seen in /proc), or with ``reading="done"`` has opened and closed it."""
 
     marker: str
     delay: float = 0.0
+    reading: Literal["", "open", "done"] = ""
 
 
 Check = Callable[["ProbeView"], list[str]]

@@ -103,6 +103,17 @@ def summary(probes: list[Probe], found: dict[str, Outcome]) -> str:
     return "\n".join(lines)
 
 
+def by_series(probes: list[Probe], found: dict[str, Outcome]) -> str:
+    """Per series (the id's letter: A loading, B arguments, ... N/V new): passing / all."""
+    passing: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for probe in probes:
+        series = probe.id[0]
+        total[series] += 1
+        passing[series] += found[probe.id][0] in ("good error", "correct acceptance")
+    return "  ".join(f"{s}: {passing[s]}/{total[s]}" for s in sorted(total))
+
+
 def _order(item: tuple[str, int]) -> tuple[int, str]:
     first = ("good error", "correct acceptance", "skipped")
     return (first.index(item[0]) if item[0] in first else len(first), item[0])
@@ -128,6 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print("    " + output[-2000:].replace("\n", "\n    "))
         print()
     print(summary(probes, found))
+    print("passing per series:", by_series(probes, found))
     return 0
 
 

@@ -22,7 +22,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tests.bad_inputs.probe import Probe, Sigint
@@ -132,10 +132,28 @@ def environment(probe: Probe, root: Path, seed: str | None) -> dict[str, str]:
     return env
 
 
+def _has_open(pid: int, path: Path) -> bool:
+    """Does process ``pid`` have ``path`` open (Linux: its /proc/<pid>/fd links)?"""
+    fds = Path(f"/proc/{pid}/fd")
+    try:
+        return any(os.readlink(fd) == str(path) for fd in fds.iterdir())
+    except OSError:  # the process ended, or a descriptor closed while we looked
+        return False
+
+
+def _wait(until: Callable[[], bool], proc: subprocess.Popen[bytes], deadline: float) -> None:
+    while not until() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
 def _interrupt(proc: subprocess.Popen[bytes], cwd: Path, sigint: Sigint, deadline: float) -> None:
-    marker = cwd / sigint.marker
-    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    marker = (cwd / sigint.marker).resolve()
+    if not sigint.reading:
+        _wait(marker.exists, proc, deadline)
+    else:
+        _wait(lambda: _has_open(proc.pid, marker), proc, deadline)
+        if sigint.reading == "done":
+            _wait(lambda: not _has_open(proc.pid, marker), proc, deadline)
     time.sleep(sigint.delay)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGINT)
@@ -173,6 +191,8 @@ def run_once(probe: Probe, root: Path, argv: list[str], seed: str | None) -> Att
 
 def run_probe(probe: Probe, root: Path) -> Result:
     """Build ``probe``'s project in the empty folder ``root`` and run its command."""
+    if probe.sigint is not None and probe.sigint.reading and not Path("/proc/self/fd").is_dir():
+        return Result(probe, root, None, (), skipped="no /proc to see which files it reads")
     write_project(probe, root)
     applied = []
     try:

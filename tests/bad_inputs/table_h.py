@@ -11,7 +11,7 @@ import random
 
 from tests.bad_inputs.checks import BLAMES_DUCKDB
 from tests.bad_inputs.probe import Expect, Probe, ProbeView, Sigint, Verdict
-from tests.bad_inputs.sources import HEAD, PIPE, SHOP, mv, pq, shop, text
+from tests.bad_inputs.sources import HEAD, PIPE, mv, pq, shop, text
 from tests.bad_inputs.steps import Make, Mkdir, ReadOnlyFileSystem, Symlink, Unwritable
 from tests.bad_inputs.table_g import PASS_THROUGH, big_csv
 
@@ -73,13 +73,6 @@ def interrupted_compile() -> dict[str, str | bytes]:
             "pipeline = Pipeline('p', objects=[mv], test_data=slow)",
         ),
         "generated/p/create_tables.sql": "-- the old output\n",
-    }
-
-
-def marked_shop(source: str = SHOP) -> dict[str, str | bytes]:
-    """The shop pipeline, writing a marker file when it is imported."""
-    return {
-        "pipelines/shop.py": 'import pathlib\npathlib.Path("started").write_text("x")\n' + source
     }
 
 
@@ -292,23 +285,23 @@ PROBES: tuple[Probe, ...] = (
     ),
     Probe(
         "S02_sigint_run_loading",
-        "Ctrl-C while `run --data` loads a 1M-row CSV",
+        "Ctrl-C while `run --data` reads a 1M-row CSV (it has the file open)",
         Verdict.PE,
-        marked_shop(),
+        shop(),
         ("run", "--data", "data", "--format", "json"),
         Expect.INTERRUPT,
-        sigint=Sigint("started", 0.4),
+        sigint=Sigint("data/orders.csv", 0.05, reading="open"),
         steps=(Make("1M-row orders.csv", big_csv),),
         check=BLAMES_DUCKDB,
     ),
     Probe(
         "S03_sigint_run_output",
-        "Ctrl-C while `run --data` fetches 1M output rows",
+        "Ctrl-C after `run --data` read its 1M-row CSV, while it makes and prints the view",
         Verdict.OK,
-        marked_shop(PASS_THROUGH),
+        {"pipelines/shop.py": PASS_THROUGH},
         ("run", "--data", "data", "--format", "json"),
         Expect.INTERRUPT,
-        sigint=Sigint("started", 3.0),
+        sigint=Sigint("data/orders.csv", 0.3, reading="done"),
         steps=(Make("1M-row orders.csv", big_csv),),
     ),
     Probe(

@@ -163,10 +163,10 @@ PROBES: tuple[Probe, ...] = (
         origin="new",
     ),
     Probe(
-        "N08_test_data_50k_rows",
-        "50,000 rows of test data",
+        "N08_test_data_30k_rows",
+        "30,000 rows of test data",
         NEW,
-        many_rows(50_000),
+        many_rows(30_000),
         expect=ACCEPT,
         origin="new",
     ),
