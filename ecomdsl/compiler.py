@@ -7,17 +7,23 @@ the files under ``generated/`` is `ecomdsl.generated`'s job.
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import attrs
 
 from ecomdsl.dsl.objects import Pipeline
-from ecomdsl.errors import CompileError, Diagnostic, EcomdslError, LoadError, did_you_mean
+from ecomdsl.errors import CompileError, Diagnostic, EcomdslError, did_you_mean
 from ecomdsl.lint.engine import LintResult, lint, load_severities
 from ecomdsl.loader import load_pipelines
 from ecomdsl.model import ir
 from ecomdsl.model.resolve import resolve
 from ecomdsl.render import render
+
+TOO_DEEP = (
+    "a query or expression nests too deeply to be written as SQL (past Python's recursion "
+    "limit); split it into views, or build long sums and conditions as flat chains"
+)
 
 
 @attrs.frozen
@@ -39,21 +45,33 @@ def compile_pipelines(pipelines: list[Pipeline], root: Path) -> Compiled:
     diagnostics += [i.diagnostic() for r in results for i in r.errors]
     if diagnostics:
         raise CompileError(diagnostics)
-    files: dict[str, str] = {}
-    for p in resolved:
-        for name, text in render(p, root).items():
-            files[f"{p.name}/{name}"] = text
+    files = render_all(resolved, root)
     return Compiled(tuple(resolved), dict(sorted(files.items())), tuple(results))
 
 
+def render_all(resolved: list[ir.ResolvedPipeline], root: Path) -> dict[str, str]:
+    """Every pipeline's files, keyed ``<pipeline>/<file>``; the errors of all of them (text
+    that cannot be SQL, `ecomdsl.sql.writable`) are raised together."""
+    files: dict[str, str] = {}
+    diagnostics: list[Diagnostic] = []
+    for p in resolved:
+        try:
+            rendered = render(p, root)
+        except CompileError as err:
+            diagnostics.extend(err.diagnostics)
+            continue
+        except RecursionError:  # sqlglot's own generator recurses over the trees
+            diagnostics.append(Diagnostic(TOO_DEEP, p.location, f"pipeline {p.name!r}"))
+            continue
+        files.update((f"{p.name}/{name}", text) for name, text in rendered.items())
+    if diagnostics:
+        raise CompileError(diagnostics)
+    return files
+
+
 def load_paths(paths: list[Path], root: Path) -> list[Pipeline]:
-    pipelines = load_pipelines(paths, root)
-    if not pipelines:
-        shown = ", ".join(str(p) for p in paths)
-        raise LoadError(
-            f"no Pipeline found in {shown}; a pipeline file defines `pipeline = Pipeline(...)`"
-        )
-    return pipelines
+    """The pipelines of ``paths``; none at all is an error (`ecomdsl.loader`)."""
+    return load_pipelines(paths, root)
 
 
 def compile_paths(paths: list[Path], root: Path) -> Compiled:
@@ -113,10 +131,26 @@ def select_pipeline(pipelines: list[ir.ResolvedPipeline], name: str | None) -> i
     return chosen[0]
 
 
-def lint_result_of(results: list[LintResult], name: str) -> LintResult:
-    """The lint result of the pipeline that has the object ``name`` (`ecomdsl explain`)."""
-    for result in results:
-        if name in result.reports:
-            return result
+def lint_result_of(results: list[LintResult], name: str, pipeline: str | None = None) -> LintResult:
+    """The lint result of the pipeline that has the object ``name`` (`ecomdsl explain`).
+
+    ``pipeline`` names the pipeline; without it, an object name that several pipelines use
+    is refused with each of them rather than answered for the first.
+    """
+    if pipeline is not None:
+        found = ", ".join(r.pipeline for r in results)
+        results = [r for r in results if r.pipeline == pipeline]
+        if not results:
+            raise EcomdslError(f"no pipeline named {pipeline!r} (found: {found})")
+    owners = [r for r in results if name in r.reports]
+    if len(owners) > 1:
+        names = ", ".join(r.pipeline for r in owners)
+        raise EcomdslError(
+            f"{len(owners)} pipelines have an object named {name!r} ({names}); choose one "
+            f"with --pipeline, e.g. `ecomdsl explain {shlex.quote(name)} --pipeline "
+            f"{owners[0].pipeline}`, or give its pipeline file after the name"
+        )
+    if owners:
+        return owners[0]
     hint = did_you_mean(name, sorted(n for r in results for n in r.reports))
     raise EcomdslError(f"no object named {name!r}" + (f"; {hint}" if hint else ""))

@@ -142,3 +142,27 @@ class CompileError(EcomdslError):
         lines = [d.format(root) for d in self.diagnostics]
         lines.append(f"{count} error{'s' if count != 1 else ''} found")
         return "\n".join(lines)
+
+
+class BuilderError(CompileError, TypeError):
+    """A builder was given an argument it cannot take (a wrong type or shape), raised at once.
+
+    It carries the user's file and line, so the CLI prints it like any compile problem,
+    ``file:line: error: object: message``; the loader lets a `CompileError` through unchanged.
+    It is also a TypeError, which is what Python code expects from a call with a bad argument.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        location: SourceLocation,
+        *,
+        obj: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.location = location
+        self.message = message
+        super().__init__([Diagnostic(message, location, obj, hint)])
+
+    def render(self, root: Path | None = None) -> str:
+        return self.diagnostics[0].format(root)

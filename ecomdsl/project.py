@@ -15,8 +15,16 @@ def find_root(start: str | Path) -> Path:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """``path`` as messages show it: relative to the project root when it lies below it."""
+    """``path`` as messages show it: relative to the project root when it lies below it.
+
+    A path that cannot be resolved (a symlink loop) is shown by its folder's resolved path
+    and its own name, so that the message about it can still be given.
+    """
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: Python 3.11's "Symlink loop"
+        resolved = path.absolute().parent.resolve() / path.name
+    try:
+        return resolved.relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)

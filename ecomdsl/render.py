@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 from sqlglot import exp
 
 from ecomdsl.dialect import DIALECT
+from ecomdsl.errors import UNKNOWN_LOCATION, CompileError, Diagnostic, SourceLocation
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
 from ecomdsl.sql.statements import Stage, creation_order, drop_order, statements
+from ecomdsl.sql.writable import Unwritable, check_text, shown
 
 CREATE_TABLES = "create_tables.sql"
 CREATE_VIEWS = "create_views.sql"
@@ -33,9 +36,21 @@ def sql_text(tree: exp.Expr) -> str:
     return tree.sql(dialect=DIALECT, pretty=True, max_text_width=width)
 
 
-def _file(pipeline: str, what: str, statements: list[exp.Expr]) -> str:
+@attrs.frozen
+class _Owner:
+    """What a statement is about, for an error in its text: the object, where it is defined."""
+
+    name: str
+    location: SourceLocation
+
+
+_Statements = list[tuple[exp.Expr, _Owner]]
+
+
+def _file(pipeline: str, what: str, statements: _Statements, problems: list[Diagnostic]) -> str:
     """A file: statements separated by blank lines; the file header is a comment on the
-    first statement, so that parsing and regenerating the file gives the same bytes."""
+    first statement, so that parsing and regenerating the file gives the same bytes. A
+    statement whose text cannot be written (`ecomdsl.sql.writable`) goes to ``problems``."""
     # the pipeline name is checked to be [a-z_][a-z0-9_]* before we get here
     head = [
         f" {what} of pipeline {pipeline}. ",
@@ -43,15 +58,21 @@ def _file(pipeline: str, what: str, statements: list[exp.Expr]) -> str:
     ]
     if not statements:
         return "".join(f"/*{line}*/\n" for line in head)
-    first = statements[0].copy()
+    first = statements[0][0].copy()
     first.add_comments(head, prepend=True)
-    return "\n\n".join(sql_text(s) + ";" for s in [first, *statements[1:]]) + "\n"
+    texts = []
+    for tree, owner in [(first, statements[0][1]), *statements[1:]]:
+        try:
+            texts.append(check_text(sql_text(tree)) + ";")
+        except Unwritable as err:
+            problems.append(Diagnostic(str(err), owner.location, shown(owner.name)))
+    return "\n\n".join(texts) + "\n"
 
 
 def header(d: ir.ObjectDef, root: Path) -> list[str]:
     """The statement's header comment lines: object, kind, reads, source; then the doc."""
     reads = ", ".join(d.reads) if d.reads else "-"
-    lines = [f" {d.name}: {d.kind} | reads: {reads} | defined at {d.location.display(root)} "]
+    lines = [f" {d.name}: {d.kind} | reads: {reads} | defined at {defined_at(d.location, root)} "]
     if d.doc:
         first = " ".join(d.doc.strip().split("\n\n")[0].split())
         if first:
@@ -59,23 +80,58 @@ def header(d: ir.ObjectDef, root: Path) -> list[str]:
     return lines
 
 
+def defined_at(location: SourceLocation, root: Path) -> str:
+    """Where an object is defined, as its header says it: the same on every machine, so the
+    files do not change with the folder a project is checked out in. A file inside the
+    project is its path from the project root (``pipelines/shop.py:12``); a file outside it
+    (``ecomdsl compile ../elsewhere.py``) is its name only, said to be outside
+    (``elsewhere.py:12, outside the project``): any path to it would depend on the machine."""
+    if location == UNKNOWN_LOCATION:
+        return location.path
+    path = Path(location.path).resolve()
+    try:
+        return f"{path.relative_to(root.resolve()).as_posix()}:{location.line}"
+    except ValueError:
+        return f"{path.name}:{location.line}, outside the project"
+
+
 def render(p: ir.ResolvedPipeline, root: Path) -> dict[str, str]:
-    """``{relative path: text}`` for the pipeline's files under ``generated/<name>/``."""
+    """``{relative path: text}`` for the pipeline's files under ``generated/<name>/``.
+
+    A value or text that cannot be written as SQL is an error at the object (or the test
+    data) it belongs to; all of them are raised together as one `CompileError`."""
     emitter = Emitter()
     stmts = statements(p, emitter)
-    by_stage: dict[Stage, list[exp.Expr]] = {stage: [] for stage in Stage}
+    by_stage: dict[Stage, _Statements] = {stage: [] for stage in Stage}
     for s in creation_order(stmts):
         create = s.create.copy()
         create.add_comments(header(s.obj, root))
-        by_stage[s.stage].append(create)
-    inserts: list[exp.Expr] = []
-    for insert in p.test_data:
-        inserts.append(emitter.insert(insert))
-        inserts.append(emitter.flush())
-    drops: list[exp.Expr] = [emitter.drop(s.obj) for s in drop_order(stmts)]
-    return {
-        CREATE_TABLES: _file(p.name, "Tables, sources and views", by_stage[Stage.TABLES]),
-        CREATE_VIEWS: _file(p.name, "Materialized views", by_stage[Stage.VIEWS]),
-        INSERT_TEST_DATA: _file(p.name, "Test data (each INSERT is followed by FLUSH)", inserts),
-        DROP: _file(p.name, "Drops, dependents first", drops),
+        by_stage[s.stage].append((create, _Owner(s.name, s.obj.location)))
+    problems: list[Diagnostic] = []
+    inserts = _inserts(p, emitter, problems)
+    drops: _Statements = [
+        (emitter.drop(s.obj), _Owner(s.name, s.obj.location)) for s in drop_order(stmts)
+    ]
+    files: dict[str, tuple[str, _Statements]] = {
+        CREATE_TABLES: ("Tables, sources and views", by_stage[Stage.TABLES]),
+        CREATE_VIEWS: ("Materialized views", by_stage[Stage.VIEWS]),
+        INSERT_TEST_DATA: ("Test data (each INSERT is followed by FLUSH)", inserts),
+        DROP: ("Drops, dependents first", drops),
     }
+    texts = {name: _file(p.name, what, trees, problems) for name, (what, trees) in files.items()}
+    if problems:
+        raise CompileError(problems)
+    return texts
+
+
+def _inserts(p: ir.ResolvedPipeline, emitter: Emitter, problems: list[Diagnostic]) -> _Statements:
+    """Each INSERT of the test data, followed by FLUSH; the pipeline's location stands for
+    the test data's (the rows were checked against their columns where they were made)."""
+    owner = _Owner(f"test data of {p.name!r}", p.location)
+    found: _Statements = []
+    for insert in p.test_data:
+        try:
+            found += [(emitter.insert(insert), owner), (emitter.flush(), owner)]
+        except Unwritable as err:
+            problems.append(Diagnostic(f"{insert.table!r}: {err}", p.location, owner.name))
+    return found

@@ -16,12 +16,14 @@ from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from tests.pg_schema import schema_connection
 
-# Hypothesis: CI runs every example (`ci`); a developer's default run is fast (`dev`, a tenth).
-# HYPOTHESIS_PROFILE=ci runs the full counts locally.
+# Hypothesis: CI runs every example (`slow`: the `ci` counts, and 10,000 for the quoting
+# property); a developer's default run is fast (`dev`, a tenth). HYPOTHESIS_PROFILE=ci or
+# =slow runs those counts locally.
 settings.register_profile("ci", max_examples=200, deadline=None)
+settings.register_profile("slow", parent=settings.get_profile("ci"))
 settings.register_profile("dev", max_examples=20, deadline=None)
 _ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if _ci else "dev"))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "slow" if _ci else "dev"))
 
 
 class SQLSnapshotExtension(SingleFileSnapshotExtension):

@@ -76,10 +76,14 @@ P = ParamSpec("P")
 
 
 def reports_errors(
-    failures: Failures = USER_ERRORS, *, interrupted: str | None = None
+    failures: Failures = USER_ERRORS, *, journaled: bool = False
 ) -> Callable[[Callable[P, None]], Callable[P, None]]:
-    """Turn ``failures`` raised by the command into one message and exit code 1; with
-    ``interrupted`` (the command's name), Ctrl-C says how to complete the deploy (exit 130)."""
+    """Turn ``failures`` raised by the command into one message and exit code 1.
+
+    Ctrl-C is one line and exit code 130 (``journaled``: the deploy commands, whose line
+    says how to complete what was interrupted); ``sys.exit()`` called by the user's pipeline
+    code (a test-data generator, say) is reported with its file and line, not obeyed.
+    """
 
     def decorate(command: Callable[P, None]) -> Callable[P, None]:
         @functools.wraps(command)
@@ -87,9 +91,9 @@ def reports_errors(
             try:
                 command(*args, **kwargs)
             except KeyboardInterrupt:
-                if interrupted is None:
-                    raise
-                _interrupted(interrupted)
+                _interrupted(command.__name__, journaled=journaled)
+            except SystemExit as err:
+                fail(_user_exit(err, command.__name__))
             except failures.kinds() as err:
                 fail(failures.wording(err))
 
@@ -106,12 +110,26 @@ def fail(err: EcomdslError) -> None:
     raise typer.Exit(1)
 
 
-def _interrupted(command: str) -> None:
-    typer.echo(
-        f"{command} interrupted: what ran is journaled; run the same command again to "
-        "complete it (every step is idempotent)",
-        err=True,
+def _user_exit(err: SystemExit, command: str) -> EcomdslError:
+    """``sys.exit()`` in the user's code while the command ran it (ecomdsl never calls it)."""
+    from ecomdsl.loader import EXIT_HINT, LoadFailure, exit_text, user_code_location
+
+    return LoadFailure(
+        f"the pipeline code {exit_text(err)} while `ecomdsl {command}` ran it",
+        user_code_location(err),
+        EXIT_HINT,
     )
+
+
+def _interrupted(command: str, *, journaled: bool) -> None:
+    if journaled:
+        typer.echo(
+            f"{command} interrupted: what ran is journaled; run the same command again to "
+            "complete it (every step is idempotent)",
+            err=True,
+        )
+    else:
+        typer.echo(f"{command} interrupted", err=True)
     raise typer.Exit(130)
 
 

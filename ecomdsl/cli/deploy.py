@@ -208,7 +208,7 @@ def _saved_plan(paths: list[Path] | None) -> SavedPlan | None:
     return None
 
 
-@reports_errors(DEPLOY_ERRORS, interrupted="apply")
+@reports_errors(DEPLOY_ERRORS, journaled=True)
 def _deploy(
     t: Target,
     source: tuple[list[Path] | None, str | None],
@@ -244,7 +244,7 @@ def _deploy(
             typer.echo(show.loaded(load_after_apply(session, p)), nl=False)
 
 
-@reports_errors(DEPLOY_ERRORS, interrupted="destroy")
+@reports_errors(DEPLOY_ERRORS, journaled=True)
 def destroy(
     paths: PathsArg = None,
     pipeline: PipelineOpt = None,

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ecomdsl.cli.app import pipeline_paths, project_root, reports_errors
-from ecomdsl.cli.options import PathsArg
+from ecomdsl.cli.options import PathsArg, PipelineOpt
+
+if TYPE_CHECKING:
+    from ecomdsl.errors import CompileError, EcomdslError
 
 
 class LintFormat(StrEnum):
@@ -32,14 +35,16 @@ def lint(
     with their reasons. Exits 1 when there is any error.
     """
     from ecomdsl.compiler import lint_paths
-    from ecomdsl.errors import CompileError
+    from ecomdsl.errors import CompileError, EcomdslError
     from ecomdsl.lint import report
 
     root = project_root()
     try:
         results = lint_paths(pipeline_paths(paths, root), root)
-    except CompileError as err:  # in the chosen format, so that CI annotates the lines
-        typer.echo(report.compile_errors(err, root, format.value), nl=False)
+    except EcomdslError as err:  # in the chosen format, so that CI annotates the lines
+        if not isinstance(err, CompileError) and format is LintFormat.text:
+            raise  # a file or config error: one line on stderr, as for every command
+        typer.echo(report.compile_errors(_as_compile_error(err), root, format.value), nl=False)
         raise typer.Exit(1) from None
     render = {"json": report.json_text, "github": report.github}.get(format.value, report.text)
     typer.echo(render(results, root), nl=False)
@@ -47,10 +52,23 @@ def lint(
         raise typer.Exit(1)
 
 
+def _as_compile_error(err: EcomdslError) -> CompileError:
+    """A load or configuration error as the one diagnostic of a `CompileError`."""
+    from ecomdsl.errors import CompileError, Diagnostic
+    from ecomdsl.loader import LoadFailure
+
+    if isinstance(err, CompileError):
+        return err
+    return CompileError(
+        [err.diagnostic() if isinstance(err, LoadFailure) else Diagnostic(str(err))]
+    )
+
+
 @reports_errors()
 def explain(
     name: Annotated[str, typer.Argument(help="The object to explain.")],
     paths: PathsArg = None,
+    pipeline: PipelineOpt = None,
 ) -> None:
     """Explain one object: its inputs, append-only or not, watermark columns, emit mode,
     what bounds its state, and which rules fire on it."""
@@ -58,7 +76,7 @@ def explain(
     from ecomdsl.lint import report
 
     root = project_root()
-    result = lint_result_of(lint_paths(pipeline_paths(paths, root), root), name)
+    result = lint_result_of(lint_paths(pipeline_paths(paths, root), root), name, pipeline)
     typer.echo(report.explain(result.reports[name], result, root), nl=False)
 
 

@@ -58,7 +58,9 @@ def run(
     resolved = resolve_paths(pipeline_paths(paths, root), root, test_data=data is None)
     chosen = select_pipelines(resolved, pipeline)
     started = time.perf_counter()
-    results = preview(chosen, data_dir=data, views=view or None)
+    if limit is None and format is RunFormat.table:
+        limit = output.TABLE_ROWS
+    results = preview(chosen, data_dir=data, views=view or None, limit=limit)
     for r in results:
         typer.echo(output.loaded_text(r), err=True)
     views = [v for r in results for v in r.views.values()]

@@ -1,8 +1,9 @@
 """Column expressions: checked objects, not strings.
 
-``col("price") * 2 > 10`` builds a small immutable tree. Nothing is checked here; the model
-layer resolves each column against the schema of the relation it is used on and reports
-every problem with the file and line where the expression was written.
+``col("price") * 2 > 10`` builds a small immutable tree. Only the shape of each argument is
+checked here (`ecomdsl.dsl.arguments`); the model layer resolves each column against the
+schema of the relation it is used on and reports every problem with the file and line where
+the expression was written.
 
 Python's ``and``/``or``/``not`` cannot be overloaded: use ``&``, ``|`` and ``~``.
 """
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import attrs
 
+from ecomdsl.dsl import frames
+from ecomdsl.dsl.arguments import describe, fail, many, refuse
 from ecomdsl.dsl.node import Node
 from ecomdsl.kinds import BinaryOperator, UnaryOperator
 from ecomdsl.location import caller_location
@@ -45,10 +48,20 @@ def wrap(value: object) -> Expr:
         return value
     if isinstance(value, _LITERAL_TYPES):
         return Literal(value)
-    raise TypeError(
-        f"cannot use a {type(value).__name__} in an expression; "
-        "use col('name') for a column or a str/int/float/Decimal/bool/datetime literal"
+    refuse(
+        "an expression takes col('name') for a column or a str/int/float/Decimal/bool/"
+        "datetime/date literal",
+        value,
     )
+
+
+def condition(value: object, call: str) -> Expr:
+    """``value`` where ``call`` takes a condition: an expression. SQL text is refused with
+    a pointer to `raw`, as a string would otherwise be a literal, or no condition at all."""
+    if isinstance(value, Expr):
+        return value
+    hint = f"for SQL text write raw({value!r})" if isinstance(value, str) else None
+    refuse(f"{call} takes a condition such as col('amount') > 5", value, hint=hint)
 
 
 def _binary(op: BinaryOperator, *, reflected: bool = False) -> Callable[[Expr, ExprLike], BinaryOp]:
@@ -114,7 +127,12 @@ class Expr(Node):
     is_not_null = _unary(UnaryOperator.IS_NOT_NULL)
 
     def isin(self, values: Iterable[ExprLike]) -> InList:
-        return InList(self, tuple(wrap(v) for v in values))
+        """``expr IN (values)``; ``values`` is a list (a set has no order: it is refused)."""
+        what = "isin() takes a list of values"
+        if isinstance(values, str):
+            refuse(what, values, hint=f"write [{values!r}] for a list of one")
+        items = many(values, what, one=())
+        return InList(self, tuple(wrap(v) for v in items))
 
     def between(self, low: ExprLike, high: ExprLike) -> Between:
         return Between(self, wrap(low), wrap(high))
@@ -215,13 +233,22 @@ def _over(
 ) -> Over:
     """This function over a window of rows (see `Over`): the ``over`` method of aggregates
     and of ranking functions."""
-    return Over(self, _keys(partition_by), _keys(order_by), rows, range)
+    return Over(
+        self,
+        _keys(partition_by, "over(partition_by=...)"),
+        _keys(order_by, "over(order_by=...)"),
+        None if rows is None else frames.rows(rows),
+        None if range is None else frames.interval_range(range),
+    )
 
 
-def _keys(value: WindowKeys | None) -> tuple[Expr, ...]:
+def _keys(value: WindowKeys | None, call: str) -> tuple[Expr, ...]:
+    """Window keys: one or a list of them, each a column name or an expression."""
     if value is None:
         return ()
-    items = (value,) if isinstance(value, str | Expr) else tuple(value)
+    items = many(
+        value, f"{call} takes a column name, an expression or a list of them", one=(str, Expr)
+    )
     return tuple(Column(v) if isinstance(v, str) else wrap(v) for v in items)
 
 
@@ -242,7 +269,8 @@ class Aggregate(Expr):
 
     def filter(self, predicate: Expr) -> Aggregate:
         """Aggregate only the rows where ``predicate`` holds (``FILTER (WHERE ...)``)."""
-        return attrs.evolve(self, filter_=predicate, location=caller_location())
+        checked = condition(predicate, "filter()")
+        return attrs.evolve(self, filter_=checked, location=caller_location())
 
     over = _over
 
@@ -297,14 +325,14 @@ class Raw(Expr):
 def col(name: str) -> Column:
     """A column of the relation the expression is used on, e.g. ``col("event_type")``."""
     if not isinstance(name, str):
-        raise TypeError(f"col() takes a column name (str), not {type(name).__name__}")
+        refuse("col() takes a column name (str)", name)
     return Column(name)
 
 
 def lit(value: LiteralValue) -> Literal:
     """A literal value; strings are escaped by sqlglot when SQL is written."""
     if not isinstance(value, _LITERAL_TYPES):
-        raise TypeError(f"lit() takes a str/int/float/Decimal/bool/datetime, not {type(value)}")
+        refuse("lit() takes a str/int/float/Decimal/bool/datetime/date", value)
     return Literal(value)
 
 
@@ -320,11 +348,28 @@ def raw(sql: str, type: str | SqlType | None = None) -> Raw:
     Give ``type`` when the fragment's type is not obvious (a top-level CAST is).
     """
     if not isinstance(sql, str):
-        raise TypeError("raw() takes SQL text")
+        refuse("raw() takes SQL text (str)", sql)
     return Raw(sql, type)
 
 
 def when(*branches: tuple[ExprLike, ExprLike], otherwise: ExprLike = None) -> Case:
     """``CASE WHEN c1 THEN v1 ... ELSE otherwise END`` from ``(condition, value)`` pairs."""
-    pairs = tuple((wrap(c), wrap(v)) for c, v in branches)
-    return Case(pairs, None if otherwise is None else wrap(otherwise))
+    example = "e.g. when((col('amount') > 100, 'big'), otherwise='small')"
+    if not branches:
+        fail("when() needs at least one (condition, value) pair", hint=example)
+    pairs: list[tuple[Expr, Expr]] = []
+    for branch in branches:
+        if not isinstance(branch, tuple | list) or len(branch) != 2:
+            refuse("when() takes (condition, value) pairs", branch, hint=example)
+        pairs.append((wrap(branch[0]), wrap(branch[1])))
+    return Case(tuple(pairs), None if otherwise is None else wrap(otherwise))
+
+
+@describe.register(Column)
+def _describe_column(value: Column) -> str:
+    return f"col({value.name!r})"
+
+
+@describe.register(Expr)
+def _describe_expr(value: Expr) -> str:
+    return f"an expression ({type(value).__name__})"

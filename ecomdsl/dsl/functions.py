@@ -7,11 +7,20 @@ ranking functions become window functions with ``.over(...)``.
 
 from __future__ import annotations
 
+from ecomdsl.dsl.arguments import refuse
 from ecomdsl.dsl.expr import Aggregate, ExprLike, Func, Literal, Now, ProcTime, RankFunc, wrap
+
+OFFSETS = range(-(2**31), 2**31)
+"""The row offsets ``lag``/``lead`` take: an integer constant in RisingWave (the frontend's
+``expr/window_function.rs`` refuses any other type), and an ``integer`` in PostgreSQL."""
 
 
 def func(name: str, *args: ExprLike) -> Func:
     """A scalar function from ecomdsl's function table (``abs``, ``coalesce``, ``lower``...)."""
+    if not isinstance(name, str):
+        refuse(
+            "func() takes a function name (str) first", name, hint="e.g. func('lower', col('x'))"
+        )
     return Func(name, tuple(wrap(a) for a in args))
 
 
@@ -87,9 +96,16 @@ def dense_rank() -> RankFunc:
 
 def lag(arg: ExprLike, offset: int = 1) -> RankFunc:
     """The value ``offset`` rows before, in the window's order."""
-    return RankFunc("LAG", (wrap(arg), Literal(offset)))
+    return RankFunc("LAG", (wrap(arg), _offset(offset, "lag")))
 
 
 def lead(arg: ExprLike, offset: int = 1) -> RankFunc:
     """The value ``offset`` rows after, in the window's order."""
-    return RankFunc("LEAD", (wrap(arg), Literal(offset)))
+    return RankFunc("LEAD", (wrap(arg), _offset(offset, "lead")))
+
+
+def _offset(value: object, name: str) -> Literal:
+    if isinstance(value, int) and not isinstance(value, bool) and value in OFFSETS:
+        return Literal(value)
+    rows = f"an int from {OFFSETS.start} to {OFFSETS.stop - 1}"
+    refuse(f"{name}(x, offset) takes a number of rows, {rows}", value)

@@ -1,4 +1,8 @@
-"""Pipeline objects: what becomes one CREATE statement each, and the pipeline itself."""
+"""Pipeline objects: what becomes one CREATE statement each, and the pipeline itself.
+
+Each converter below names its builder and parameter, as the error for a value of the wrong
+shape does (`ecomdsl.dsl.arguments`).
+"""
 
 from __future__ import annotations
 
@@ -7,43 +11,90 @@ from typing import ClassVar, Literal
 
 import attrs
 
+from ecomdsl.dsl.arguments import (
+    COLUMN,
+    FLAG,
+    NAME,
+    OPTIONAL_COLUMN,
+    OPTIONAL_TEXT,
+    TEXT,
+    describe,
+    many,
+    names,
+    pairs,
+    refuse,
+    subject,
+    takes,
+)
 from ecomdsl.dsl.node import Node
-from ecomdsl.dsl.relation import Relation
+from ecomdsl.dsl.relation import RELATION, Relation
 from ecomdsl.types import SqlType
 
 ObjectKind = Literal["table", "stream", "view", "materialized view", "reference"]
 
-
-def _columns(
-    value: Mapping[str, str | SqlType] | Iterable[tuple[str, str | SqlType]],
-) -> tuple[tuple[str, str | SqlType], ...]:
-    items = value.items() if isinstance(value, Mapping) else value
-    return tuple((str(name), spec) for name, spec in items)
+ColumnTypes = Mapping[str, str | SqlType] | Iterable[tuple[str, str | SqlType]]
+TextPairs = Mapping[str, str] | Iterable[tuple[str, str]]
+Names = str | Sequence[str] | None
 
 
-def _text_pairs(
-    value: Mapping[str, str] | Iterable[tuple[str, str]],
-) -> tuple[tuple[str, str], ...]:
+def _column_types(value: object, call: str) -> tuple[tuple[str, str | SqlType], ...]:
+    """Column names and their types, in order, from a dict or a list of pairs."""
+    checked: list[tuple[str, str | SqlType]] = []
+    shape = "a dict of column name -> type, e.g. {'id': 'varchar'}"
+    for name, spec in pairs(value, call, shape, key="column name"):
+        if not isinstance(spec, str | SqlType):
+            refuse(f"{call}: column {name!r} takes a type name such as 'varchar'", spec)
+        checked.append((name, spec))
+    return tuple(checked)
+
+
+def _table_columns(value: ColumnTypes) -> tuple[tuple[str, str | SqlType], ...]:
+    return _column_types(value, "Table(columns=...)")
+
+
+def _stream_columns(value: ColumnTypes) -> tuple[tuple[str, str | SqlType], ...]:
+    return _column_types(value, "Stream(columns=...)")
+
+
+def _text_pairs(value: object, call: str) -> tuple[tuple[str, str], ...]:
     """Connector options and foreign keys: text to text, as a dict or as pairs."""
-    items = value.items() if isinstance(value, Mapping) else value
-    return tuple((str(name), text) for name, text in items)
+    checked: list[tuple[str, str]] = []
+    for name, text in pairs(value, call, "a dict of name -> text"):
+        if not isinstance(text, str):
+            refuse(f"{call}: {name!r} takes text (str)", text)
+        checked.append((name, text))
+    return tuple(checked)
+
+
+def _references(value: TextPairs) -> tuple[tuple[str, str], ...]:
+    return _text_pairs(value, "Table(references=...)")
+
+
+def _options(value: TextPairs) -> tuple[tuple[str, str], ...]:
+    return _text_pairs(value, "Kafka(options=...)")
 
 
 def _allow(value: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
-    """``allow={"RW101": "why this is fine"}``: warnings silenced on this object, with reasons."""
+    """``allow={"RW101": "why this is fine"}``: warnings silenced on this object, with reasons.
+
+    A reason is checked by the lint (RW201), which reports every missing one together."""
     if value is None:
         return ()
     if not isinstance(value, Mapping):
-        raise TypeError('allow= takes a dict of rule code -> reason, e.g. {"RW101": "why"}')
+        refuse('allow= takes a dict of rule code -> reason, e.g. {"RW101": "why"}', value)
     return tuple((str(code), reason) for code, reason in value.items())
 
 
-def _names(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        return (value,)
-    return tuple(value)
+def _primary_key(value: Names) -> tuple[str, ...]:
+    return () if value is None else names(value, "Table(primary_key=...)")
+
+
+def _unique(value: Names) -> tuple[str, ...]:
+    return () if value is None else names(value, "Table(unique=...)")
+
+
+def _checks(value: Names) -> tuple[str, ...]:
+    return () if value is None else names(value, "Table(checks=...)", shape="a list of checks")
 
 
 @attrs.frozen(eq=False)
@@ -57,8 +108,8 @@ class PipelineObject(Relation):
     kind: ClassVar[ObjectKind]
     """The label used in headers and errors."""
 
-    name: str
-    doc: str | None = attrs.field(default=None, kw_only=True)
+    name: str = attrs.field(validator=NAME)
+    doc: str | None = attrs.field(default=None, kw_only=True, validator=OPTIONAL_TEXT)
 
 
 @attrs.frozen(eq=False)
@@ -90,16 +141,16 @@ class Table(Definition):
 
     kind = "table"
 
-    columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_columns)
-    primary_key: tuple[str, ...] = attrs.field(default=None, converter=_names)
-    append_only: bool = False
-    on_conflict: str | None = None
-    event_time: str | None = None
+    columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_table_columns)
+    primary_key: tuple[str, ...] = attrs.field(default=None, converter=_primary_key)
+    append_only: bool = attrs.field(default=False, validator=FLAG)
+    on_conflict: str | None = attrs.field(default=None, validator=OPTIONAL_TEXT)
+    event_time: str | None = attrs.field(default=None, validator=OPTIONAL_COLUMN)
     watermark: str | None = None
-    watermark_ttl: bool = False
-    unique: tuple[str, ...] = attrs.field(default=None, converter=_names)
-    checks: tuple[str, ...] = attrs.field(default=None, converter=_names)
-    references: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_text_pairs)
+    watermark_ttl: bool = attrs.field(default=False, validator=FLAG)
+    unique: tuple[str, ...] = attrs.field(default=None, converter=_unique)
+    checks: tuple[str, ...] = attrs.field(default=None, converter=_checks)
+    references: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_references)
 
 
 @attrs.frozen(eq=False)
@@ -110,11 +161,17 @@ class Kafka(Node):
     are written as escaped string literals.
     """
 
-    topic: str
-    bootstrap_servers: str
+    topic: str = attrs.field(validator=TEXT)
+    bootstrap_servers: str = attrs.field(validator=TEXT)
     encode: str = "json"
     format: str = "plain"
-    options: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_text_pairs)
+    options: tuple[tuple[str, str], ...] = attrs.field(factory=tuple, converter=_options)
+
+
+CONNECTOR = takes(
+    "a connector such as Kafka(topic, bootstrap_servers) or None",
+    lambda v: v is None or isinstance(v, Kafka),
+)
 
 
 @attrs.frozen(eq=False)
@@ -133,10 +190,10 @@ class Stream(Definition):
 
     kind = "stream"
 
-    columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_columns)
-    event_time: str
+    columns: tuple[tuple[str, str | SqlType], ...] = attrs.field(converter=_stream_columns)
+    event_time: str = attrs.field(validator=COLUMN)
     watermark: str | None = None
-    connector: Kafka | None = None
+    connector: Kafka | None = attrs.field(default=None, validator=CONNECTOR)
 
 
 @attrs.frozen(eq=False)
@@ -145,7 +202,7 @@ class View(Definition):
 
     kind = "view"
 
-    query: Relation
+    query: Relation = attrs.field(validator=RELATION)
 
 
 @attrs.frozen(eq=False)
@@ -158,8 +215,8 @@ class MaterializedView(Definition):
 
     kind = "materialized view"
 
-    query: Relation
-    emit_on_window_close: bool = attrs.field(default=False, kw_only=True)
+    query: Relation = attrs.field(validator=RELATION)
+    emit_on_window_close: bool = attrs.field(default=False, kw_only=True, validator=FLAG)
 
 
 @attrs.frozen(eq=False)
@@ -171,17 +228,33 @@ class Ref(PipelineObject):
 
 def ref(name: str) -> Ref:
     """Refer to another object of the pipeline by its name."""
+    if not isinstance(name, str):
+        refuse("ref() takes the name (str) of a pipeline object", name)
     return Ref(name)
 
 
 def _objects(value: Iterable[PipelineObject]) -> tuple[PipelineObject, ...]:
-    return tuple(value)
+    what = "Pipeline(objects=...) takes a list of Table, Stream, View and MaterializedView objects"
+    listed: list[PipelineObject] = []
+    for item in many(value, what, one=(), of_builders=True):
+        if isinstance(item, Ref):
+            refuse(what, item, hint="list the object itself; ref() reads an object in a query")
+        if not isinstance(item, PipelineObject):
+            refuse(what, item)
+        listed.append(item)
+    return tuple(listed)
 
 
 # Cell values are checked against the column types when the pipeline is resolved (an error
 # names the table, row and column), so the static type accepts any value: a dict literal of
 # mixed values is a dict[str, object] to mypy.
 TestDataSource = Callable[[], Iterable[tuple[str, Iterable[Mapping[str, object]]]]]
+
+TEST_DATA = takes(
+    "a function returning (table, rows) pairs, or None",
+    lambda v: v is None or callable(v),
+    hint='e.g. test_data=lambda: [("products", [{"product_id": "p1"}])]',
+)
 
 
 @attrs.frozen(eq=False)
@@ -195,5 +268,31 @@ class Pipeline(Node):
 
     name: str
     objects: tuple[PipelineObject, ...] = attrs.field(converter=_objects)
-    test_data: TestDataSource | None = None
-    doc: str | None = None
+    test_data: TestDataSource | None = attrs.field(default=None, validator=TEST_DATA)
+    doc: str | None = attrs.field(default=None, validator=OPTIONAL_TEXT)
+
+
+@describe.register(PipelineObject)
+def _describe_object(value: PipelineObject) -> str:
+    return f"the {value.kind} {value.name!r}" if isinstance(value.name, str) else f"a {value.kind}"
+
+
+@describe.register(Ref)
+def _describe_ref(value: Ref) -> str:
+    return f"ref({value.name!r})"
+
+
+@describe.register(Pipeline)
+def _describe_pipeline(value: Pipeline) -> str:
+    return f"the pipeline {value.name!r}"
+
+
+@describe.register(Kafka)
+def _describe_kafka(value: Kafka) -> str:
+    return "a Kafka connector"
+
+
+@subject.register(PipelineObject)
+@subject.register(Pipeline)
+def _subject_name(node: PipelineObject | Pipeline) -> str | None:
+    return node.name if isinstance(node.name, str) else None

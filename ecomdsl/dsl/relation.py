@@ -1,18 +1,34 @@
 """Relational builders: filters, projections, aggregates, joins, windows and the domain
 operators (`ZScore`, `Funnel`).
 
-Every builder is immutable and returns a new node; nothing is checked or rendered here. The
-model layer resolves each node's schema and reports problems with the user's file:line.
+Every builder is immutable and returns a new node; only the shape of the arguments is
+checked here (`ecomdsl.dsl.arguments`). The model layer resolves each node's schema and
+reports problems with the user's file:line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 import attrs
 
-from ecomdsl.dsl.expr import Column, Expr, ExprLike, col, wrap
+from ecomdsl.dsl.arguments import (
+    COLUMN,
+    FLAG,
+    NAME,
+    OPTIONAL_COLUMN,
+    OPTIONAL_NAME,
+    describe,
+    each,
+    fail,
+    many,
+    names,
+    refuse,
+    takes,
+)
+from ecomdsl.dsl.columns import Columns, column_of, not_a_list
+from ecomdsl.dsl.expr import Column, Expr, ExprLike, col, condition, wrap
 from ecomdsl.dsl.node import Node
 
 
@@ -23,25 +39,24 @@ def _as_expr(item: ExprLike) -> Expr:
     return wrap(item)
 
 
-class Columns:
-    """``rel.c.name`` / ``rel.c["name"]``: a column bound to one relation (useful in joins)."""
-
-    __slots__ = ("_relation",)
-
-    def __init__(self, relation: Relation) -> None:
-        self._relation = relation
-
-    def __getattr__(self, name: str) -> Column:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return Column(name, self._relation)
-
-    def __getitem__(self, name: str) -> Column:
-        return Column(name, self._relation)
+def _column_or_expr(item: object, call: str) -> Expr:
+    """A positional argument of ``select()``/``group_by()``: a column name or an expression
+    (the model asks for a name for a computed one)."""
+    if not isinstance(item, str | Expr):
+        refuse(
+            f"{call} takes column names (str) or columns",
+            item,
+            hint=f"name a computed column: {call[:-1]}x=...)",
+        )
+    return _as_expr(item)
 
 
 class Relation(Node):
-    """Anything with rows and columns: pipeline objects and the queries built on them."""
+    """Anything with rows and columns: pipeline objects and the queries built on them.
+
+    ``rel["name"]`` is a column of it, but a relation is no sequence: ``list(rel)``,
+    ``x in rel`` and ``for x in rel`` raise a TypeError (see `ecomdsl.dsl.columns`).
+    """
 
     __slots__ = ()
 
@@ -50,28 +65,35 @@ class Relation(Node):
         return Columns(self)
 
     def __getitem__(self, name: str) -> Column:
-        return Column(name, self)
+        return column_of(self, name)
+
+    if not TYPE_CHECKING:  # hidden from type checkers, which then see no iteration at all
+
+        def __iter__(self) -> NoReturn:
+            not_a_list(self, "is not iterable")
+
+        def __contains__(self, item: object) -> NoReturn:
+            not_a_list(self, "cannot be searched with `in`")
 
     def where(self, *predicates: Expr) -> Filter:
         """Keep the rows where every predicate holds (``WHERE p1 AND p2``)."""
-        if not predicates:
-            raise TypeError("where() needs at least one predicate")
-        pred = predicates[0]
-        for p in predicates[1:]:
-            pred = pred & p
-        return Filter(self, pred)
+        return _filter(self, predicates, "where()")
 
     def select(self, *columns: str | Column, **named: ExprLike) -> Project:
         """Choose and compute columns: ``select("a", "b", total=col("x") * 2)``."""
-        items: list[tuple[str | None, Expr]] = [(None, _as_expr(c)) for c in columns]
+        items: list[tuple[str | None, Expr]] = [
+            (None, _column_or_expr(c, "select()")) for c in columns
+        ]
         items += [(name, _as_expr(e)) for name, e in named.items()]
         if not items:
-            raise TypeError("select() needs at least one column")
+            fail("select() needs at least one column")
         return Project(self, tuple(items))
 
     def group_by(self, *keys: str | Expr, **named_keys: ExprLike) -> GroupBy:
         """Group rows; finish with ``.agg(name=aggregate, ...)``."""
-        items: list[tuple[str | None, Expr]] = [(None, _as_expr(k)) for k in keys]
+        items: list[tuple[str | None, Expr]] = [
+            (None, _column_or_expr(k, "group_by()")) for k in keys
+        ]
         items += [(name, _as_expr(e)) for name, e in named_keys.items()]
         return GroupBy(self, tuple(items))
 
@@ -80,10 +102,28 @@ class Relation(Node):
         return Aggregation(self, (), _named(aggregates))
 
 
+def _filter(rel: Relation, predicates: tuple[object, ...], call: str) -> Filter:
+    if not predicates:
+        fail(f"{call} needs at least one predicate")
+    checked = [condition(p, call) for p in predicates]
+    pred = checked[0]
+    for p in checked[1:]:
+        pred = pred & p
+    return Filter(rel, pred)
+
+
 def _named(values: dict[str, ExprLike]) -> tuple[tuple[str, Expr], ...]:
     if not values:
-        raise TypeError("agg() needs at least one named aggregate, e.g. agg(n=count())")
+        fail("agg() needs at least one named aggregate, e.g. agg(n=count())")
     return tuple((name, wrap(e)) for name, e in values.items())
+
+
+RELATION = takes(
+    "a relation (a Table, Stream, View, MaterializedView, ref() or a query built on one)",
+    lambda v: isinstance(v, Relation),
+    hint="build the query with the builders, e.g. events.where(...).select(...)",
+)
+CONDITION = takes("a condition such as col('amount') > 5", lambda v: isinstance(v, Expr))
 
 
 @attrs.frozen(eq=False)
@@ -99,8 +139,8 @@ class GroupBy(Node):
 
 @attrs.frozen(eq=False)
 class Filter(Relation):
-    input: Relation
-    predicate: Expr
+    input: Relation = attrs.field(validator=RELATION)
+    predicate: Expr = attrs.field(validator=CONDITION)
 
 
 @attrs.frozen(eq=False)
@@ -117,21 +157,17 @@ class Aggregation(Relation):
 
     def having(self, *predicates: Expr) -> Filter:
         """A filter on the aggregated rows (refers to output names)."""
-        return self.where(*predicates)
+        return _filter(self, predicates, "having()")
 
 
-def _strings(value: str | Iterable[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
+def _partition_by(value: str | Sequence[str]) -> tuple[str, ...]:
+    return names(value, "ZScore(partition_by=...)")
 
 
 def _join_on(value: str | Sequence[str] | Expr) -> tuple[str, ...] | Expr:
-    if isinstance(value, str):
-        return (value,)
     if isinstance(value, Expr):
         return value
-    if isinstance(value, Sequence) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    raise TypeError("Join(on=...) takes a column name, a list of names, or a predicate")
+    return names(value, "Join(on=...)", shape="a column name, a list of names, or a predicate")
 
 
 @attrs.frozen(eq=False)
@@ -154,11 +190,11 @@ class Join(Relation):
         Join(events, products, on="product_id", how="left")
     """
 
-    left: Relation
-    right: Relation
+    left: Relation = attrs.field(validator=RELATION)
+    right: Relation = attrs.field(validator=RELATION)
     on: tuple[str, ...] | Expr = attrs.field(converter=_join_on)
     how: Literal["inner", "left", "right", "full"] = "inner"
-    temporal: bool = False
+    temporal: bool = attrs.field(default=False, validator=FLAG)
 
 
 @attrs.frozen(eq=False)
@@ -172,8 +208,8 @@ class Hop(Relation):
         Hop(events, "event_time", hop="5 minutes", size="1 hour")
     """
 
-    input: Relation
-    time_column: str
+    input: Relation = attrs.field(validator=RELATION)
+    time_column: str = attrs.field(validator=COLUMN)
     hop: str
     size: str
     offset: str | None = None
@@ -186,8 +222,8 @@ class Tumble(Relation):
     Adds ``window_start`` and ``window_end``.
     """
 
-    input: Relation
-    time_column: str
+    input: Relation = attrs.field(validator=RELATION)
+    time_column: str = attrs.field(validator=COLUMN)
     size: str
     offset: str | None = None
 
@@ -207,19 +243,19 @@ class ZScore(Relation):
     ``partition_by`` a constant partition is emitted.
     """
 
-    input: Relation
-    value: str
-    order_by: str
+    input: Relation = attrs.field(validator=RELATION)
+    value: str = attrs.field(validator=COLUMN)
+    order_by: str = attrs.field(validator=COLUMN)
     lookback: str | int = "24 hours"
     exclude_recent: str | int = "1 hour"
     threshold: float = 3.0
     min_periods: int = 6
-    partition_by: tuple[str, ...] = attrs.field(default=(), converter=_strings)
-    count_as: str = "baseline_count"
-    mean_as: str = "baseline_mean"
-    stddev_as: str = "baseline_stddev"
-    z_as: str = "z_score"
-    flag_as: str = "is_anomaly"
+    partition_by: tuple[str, ...] = attrs.field(default=(), converter=_partition_by)
+    count_as: str = attrs.field(default="baseline_count", validator=NAME)
+    mean_as: str = attrs.field(default="baseline_mean", validator=NAME)
+    stddev_as: str = attrs.field(default="baseline_stddev", validator=NAME)
+    z_as: str = attrs.field(default="z_score", validator=NAME)
+    flag_as: str = attrs.field(default="is_anomaly", validator=NAME)
 
 
 @attrs.frozen(eq=False)
@@ -230,13 +266,19 @@ class Stage(Node):
     (``{previous.label}_to_{label}_rate``) and defaults to ``name``.
     """
 
-    name: str
-    when: Expr | None = None
-    label: str | None = None
+    name: str = attrs.field(validator=NAME)
+    when: Expr | None = attrs.field(default=None, validator=attrs.validators.optional(CONDITION))
+    label: str | None = attrs.field(default=None, validator=OPTIONAL_NAME)
 
 
 def _stages(values: Sequence[str | Stage]) -> tuple[Stage, ...]:
-    return tuple(v if isinstance(v, Stage) else Stage(v) for v in values)
+    what = "Funnel(stages=...) takes a list of stage names (str) or Stage(...)s"
+    stages: list[Stage] = []
+    for item in many(values, what, one=(str, Stage)):
+        if not isinstance(item, str | Stage):
+            refuse(what, item)
+        stages.append(Stage(item) if isinstance(item, str) else item)
+    return tuple(stages)
 
 
 @attrs.frozen(eq=False)
@@ -254,16 +296,22 @@ class Funnel(Relation):
                stages=["pageview", "product_view", Stage("add_to_cart", label="cart")])
     """
 
-    input: Relation
-    session: str
+    input: Relation = attrs.field(validator=RELATION)
+    session: str = attrs.field(validator=COLUMN)
     stages: tuple[Stage, ...] = attrs.field(converter=_stages)
-    step: str | None = None
-    total_as: str = "total_sessions"
-    overall_as: str = "overall_conversion_rate"
+    step: str | None = attrs.field(default=None, validator=OPTIONAL_COLUMN)
+    total_as: str = attrs.field(default="total_sessions", validator=NAME)
+    overall_as: str = attrs.field(default="overall_conversion_rate", validator=NAME)
 
 
 def _relations(value: Sequence[Relation]) -> tuple[Relation, ...]:
-    return tuple(value)
+    return relations(value, "Union(inputs=...)")
+
+
+def relations(value: object, call: str) -> tuple[Relation, ...]:
+    """A list of relations (the inputs of a union, the objects of a pipeline)."""
+    what = f"{call} takes a list of relations"
+    return each(many(value, what, one=(), of_builders=True), Relation, what)
 
 
 @attrs.frozen(eq=False)
@@ -275,17 +323,32 @@ class Union(Relation):
     """
 
     inputs: tuple[Relation, ...] = attrs.field(converter=_relations)
-    distinct: bool = False
+    distinct: bool = attrs.field(default=False, validator=FLAG)
 
 
-def union_all(*relations: Relation) -> Union:
+def union_all(*inputs: Relation) -> Union:
     """``a UNION ALL b ...``."""
-    return Union(relations, False)
+    return Union(_union_inputs(inputs, "union_all()"), False)
 
 
-def union(*relations: Relation) -> Union:
+def union(*inputs: Relation) -> Union:
     """``a UNION b ...`` (duplicates removed; prefer `union_all` when there are none)."""
-    return Union(relations, True)
+    return Union(_union_inputs(inputs, "union()"), True)
+
+
+def _union_inputs(inputs: tuple[object, ...], call: str) -> tuple[Relation, ...]:
+    hint = f"{call[:-1]}a, b), not {call[:-1]}[a, b])"
+    return each(inputs, Relation, f"{call} takes relations", hint=hint)
+
+
+@describe.register(Relation)
+def _describe_relation(value: Relation) -> str:
+    return f"a query ({type(value).__name__})"
+
+
+@describe.register(GroupBy)
+def _describe_group_by(value: GroupBy) -> str:
+    return "a group_by() without its .agg(...)"
 
 
 __all__ = [

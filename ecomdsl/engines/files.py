@@ -1,10 +1,12 @@
 """Load input tables from CSV or Parquet files (DuckDB only), for large data sets.
 
 For each input table ``t`` the folder holds ``t.csv``, ``t.parquet`` or a folder ``t/`` of
-such files. Each file is one statement of the late-event rule: within a file nothing is
-dropped (but rows with a NULL event time); a file's rows behind the watermark left by the
-files before it (sorted by name) are dropped. A table with a primary key must not repeat a
-key across its files (RisingWave would keep the last; files have no order within them).
+such files (one of the three: two would load the rows twice). Each file is read by
+`ecomdsl.engines.staging`, by column name and checked, then is one statement of the
+late-event rule: within a file nothing is dropped (but rows with a NULL event time); a
+file's rows behind the watermark left by the files before it (sorted by name) are dropped.
+A table with a primary key must not repeat a key across its files (RisingWave would keep
+the last; files have no order within them).
 """
 
 from __future__ import annotations
@@ -18,16 +20,13 @@ from sqlglot import exp
 from ecomdsl.dialect import identifier
 from ecomdsl.engines.data import Loaded, delay_of
 from ecomdsl.engines.engine import Engine
-from ecomdsl.errors import EcomdslError
+from ecomdsl.engines.staging import DataError, stage
+from ecomdsl.errors import did_you_mean
 from ecomdsl.model import ir
-from ecomdsl.sql.emit import data_type
-from ecomdsl.sql.lower import target_datatype
 
 SUFFIXES = (".csv", ".parquet")
 
-
-class DataError(EcomdslError):
-    """The --data folder does not fit the pipeline's input tables."""
+__all__ = ["DataError", "files_for", "load_files"]
 
 
 class Run(Protocol):
@@ -41,39 +40,18 @@ class Run(Protocol):
 
 
 def files_for(folder: Path, table: str) -> list[Path]:
-    found = [folder / f"{table}{s}" for s in SUFFIXES if (folder / f"{table}{s}").is_file()]
+    """The files of ``table``: ``table.csv``, ``table.parquet`` or those in ``table/``."""
+    single = [folder / f"{table}{s}" for s in SUFFIXES if (folder / f"{table}{s}").is_file()]
     sub = folder / table
+    if len(single) + sub.is_dir() > 1:
+        found = [p.name for p in single] + ([f"{table}/"] if sub.is_dir() else [])
+        raise DataError(
+            f"--data {folder}: {' and '.join(found)} are both there for table {table!r}; "
+            "keep one (each would be loaded, so its rows would count twice)"
+        )
     if sub.is_dir():
-        found += sorted(p for p in sub.iterdir() if p.suffix in SUFFIXES and p.is_file())
-    return found
-
-
-def _reader(path: Path, table: ir.TableDef) -> exp.Expr:
-    literal = exp.Literal.string(str(path))
-    if path.suffix == ".parquet":
-        return exp.Anonymous(this="read_parquet", expressions=[literal])
-    # CSV: read every column with the table's type (jsonb as text, cast on insert)
-    types = exp.Struct(
-        expressions=[
-            exp.PropertyEQ(
-                this=exp.Literal.string(c.name),
-                expression=exp.Literal.string(
-                    "VARCHAR"
-                    if c.type.value == "jsonb"
-                    else _sql(target_datatype("duckdb", data_type(c.type)))
-                ),
-            )
-            for c in table.schema.columns
-        ]
-    )
-    return exp.Anonymous(
-        this="read_csv",
-        expressions=[
-            literal,
-            exp.EQ(this=exp.column("header"), expression=exp.true()),
-            exp.EQ(this=exp.column("columns"), expression=types),
-        ],
-    )
+        return sorted(p for p in sub.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    return single
 
 
 def load_files(run: Run, folder: Path) -> Loaded:
@@ -100,10 +78,7 @@ def load_files(run: Run, folder: Path) -> Loaded:
             final[table.name] = mark - delay_of(table.watermark)
             newest.append(mark)
     if missing and len(missing) == len(run.tables):
-        raise DataError(
-            f"--data {folder}: no input files; expected e.g. "
-            + ", ".join(f"{t}.csv" for t in sorted(run.tables))
-        )
+        raise _no_files(folder, sorted(run.tables))
     return Loaded((), counts, dropped, final, max(newest) if newest else None)
 
 
@@ -135,15 +110,7 @@ def _load_file(
     behind ``mark`` less the delay are late); the rows in the file and the rows added."""
     staging = identifier(f"_ecomdsl_staging_{table.name}")
     columns = [identifier(c.name) for c in table.schema.columns]
-    stage = exp.Create(
-        this=exp.Table(this=staging.copy()),
-        kind="TABLE",
-        properties=exp.Properties(expressions=[exp.TemporaryProperty()]),
-        expression=exp.select(*(exp.column(c.copy()) for c in columns)).from_(
-            exp.Table(this=_reader(path, table))
-        ),
-    )
-    run.execute(table.name, _sql(stage))
+    stage(run.engine, table, path, staging)
     source = exp.select(*(exp.column(c.copy()) for c in columns)).from_(
         exp.Table(this=staging.copy())
     )
@@ -158,6 +125,22 @@ def _load_file(
     run.execute(table.name, _sql(insert))
     run.execute(table.name, _sql(exp.Drop(tables=[exp.Table(this=staging)], kind="TABLE")))
     return total, _count(run, table.name) - before
+
+
+def _no_files(folder: Path, tables: list[str]) -> DataError:
+    """No file for any input table; name the data files there are, which may be misspelt."""
+    expected = ", ".join(f"{t}.csv" for t in tables)
+    others = sorted(
+        p.name for p in folder.iterdir() if p.suffix in SUFFIXES or (p.is_dir() and p.suffix == "")
+    )
+    if not others:
+        return DataError(f"--data {folder}: no input files; expected e.g. {expected}")
+    hint = did_you_mean(Path(others[0]).stem, tables)
+    return DataError(
+        f"--data {folder}: no file for an input table (found {', '.join(others)}); "
+        f"expected e.g. {expected}",
+        hint,
+    )
 
 
 def _kept(w: ir.Watermark, mark: dt.datetime | None) -> exp.Expr:

@@ -57,10 +57,8 @@ def table(view: ViewResult, limit: int | None) -> str:
     def line(values: Sequence[str]) -> str:
         return " | ".join(v.ljust(w) for v, w in zip(values, widths, strict=True)).rstrip()
 
-    shown = (
-        f"{len(rows)} of {len(view.rows)}" if len(rows) < len(view.rows) else str(len(view.rows))
-    )
-    noun = "row" if len(view.rows) == 1 else "rows"
+    shown = f"{len(rows):,} of {view.total:,}" if len(rows) < view.total else f"{view.total:,}"
+    noun = "row" if view.total == 1 else "rows"
     out = [f"{view.name} ({shown} {noun})", line(view.columns), "-+-".join("-" * w for w in widths)]
     out += [line(r) for r in cells]
     return "\n".join(out) + "\n"

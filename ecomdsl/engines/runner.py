@@ -19,10 +19,11 @@ from ecomdsl import graph
 from ecomdsl.engines.data import Loaded, kept_rows
 from ecomdsl.engines.engine import Engine
 from ecomdsl.engines.files import load_files
+from ecomdsl.engines.names import check_names
 from ecomdsl.errors import EcomdslError, did_you_mean
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
-from ecomdsl.sql.lower import lower_table, lower_view
+from ecomdsl.sql.lower import lower_insert, lower_table, lower_view
 from ecomdsl.targets import Target
 
 
@@ -32,9 +33,15 @@ class EngineError(EcomdslError):
 
 @attrs.frozen
 class ViewResult:
+    """The rows read from one view, in `sort_key` order; ``total`` is how many it has (more
+    than ``rows`` when only the first rows were read)."""
+
     name: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Any, ...], ...]
+    total: int = attrs.field(
+        default=attrs.Factory(lambda self: len(self.rows), takes_self=True), kw_only=True
+    )
 
     def dicts(self) -> list[dict[str, Any]]:
         return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
@@ -94,7 +101,7 @@ class Runner:
     def load(self, inserts: Iterable[ir.Insert]) -> Loaded:
         loaded = kept_rows(list(inserts), self.tables)
         for insert in loaded.inserts:
-            tree = self.emitter.insert(insert)
+            tree = lower_insert(self.emitter.insert(insert), self.engine.target)
             self.execute(insert.table, sql(tree, self.engine.target))
         return loaded
 
@@ -115,10 +122,27 @@ class Runner:
             )
             self.execute(d.name, sql(tree, self.engine.target))
 
-    def read(self, name: str) -> ViewResult:
-        query = exp.select(exp.Star()).from_(exp.Table(this=exp.to_identifier(name, quoted=True)))
-        columns, rows = self.engine.fetch(sql(query, self.engine.target))
-        return ViewResult(name, tuple(columns), tuple(sorted(rows, key=sort_key)))
+    def read(self, name: str, limit: int | None = None) -> ViewResult:
+        """Every row of ``name``, or with ``limit`` only the first rows in `sort_key` order
+        and the count (a preview of a large view fetches only what it shows)."""
+        view = exp.Table(this=exp.to_identifier(name, quoted=True))
+        query = exp.select(exp.Star()).from_(view)
+        if limit is None:
+            columns, rows = self.engine.fetch(sql(query, self.engine.target))
+            return ViewResult(name, tuple(columns), tuple(sorted(rows, key=sort_key)))
+        count = exp.select(exp.func("COUNT", exp.Star())).from_(view.copy())
+        _, counted = self.engine.fetch(sql(count, self.engine.target))
+        columns, _ = self.engine.fetch(sql(query.limit(0), self.engine.target))
+        # ORDER BY every column, NULLs first: the order of `sort_key` for one type per column
+        first = query.order_by(
+            *(
+                exp.Ordered(this=exp.Literal.number(i), nulls_first=True)
+                for i in range(1, len(columns) + 1)
+            )
+        ).limit(limit)
+        _, rows = self.engine.fetch(sql(first, self.engine.target))
+        ordered = tuple(sorted(rows, key=sort_key))
+        return ViewResult(name, tuple(columns), ordered, total=int(counted[0][0]))
 
 
 def run(
@@ -129,13 +153,15 @@ def run(
     data_dir: Path | None = None,
     views: Sequence[str] | None = None,
     now: dt.datetime | None = None,
+    limit: int | None = None,
 ) -> RunResult:
     """Create, load and read ``pipeline`` on ``engine``.
 
     Rows come from ``inserts`` (default: the pipeline's test data) or, on DuckDB, from CSV or
     Parquet files in ``data_dir``. ``views`` names the objects to read (default: every
-    materialized view).
+    materialized view); ``limit`` reads only the first rows of each (and how many it has).
     """
+    check_names(pipeline, engine.target)
     runner = Runner(pipeline, engine)
     runner.create_tables()
     if data_dir is not None:
@@ -151,7 +177,7 @@ def run(
     return RunResult(
         pipeline.name,
         engine.target,
-        {name: runner.read(name) for name in names},
+        {name: runner.read(name, limit) for name in names},
         counts,
         dict(loaded.dropped),
         at,

@@ -17,7 +17,7 @@ from typing import Literal
 
 import attrs
 
-from ecomdsl.errors import Diagnostic, EcomdslError, Severity
+from ecomdsl.errors import Diagnostic, EcomdslError, Severity, did_you_mean
 from ecomdsl.kinds import EmitMode
 from ecomdsl.lint.analyze import Analysis, analyze
 from ecomdsl.lint.checks import Finding, findings
@@ -105,32 +105,75 @@ class LintResult:
         return tuple(i for i in self.issues if i.severity is Severity.WARNING)
 
 
+_LEVELS = ("error", "warning", "off")
+_LINT_KEYS = ("severity",)
+_SEVERITY_TABLE = "[tool.ecomdsl.lint.severity]"
+
+
 def load_severities(root: Path) -> dict[str, Level]:
-    """``[tool.ecomdsl.lint.severity]`` from the project's pyproject.toml."""
+    """``[tool.ecomdsl.lint.severity]`` from the project's pyproject.toml.
+
+    Every value is checked, so that a mistake in the file is one `ConfigError` naming the
+    key, the value and pyproject.toml, never a traceback or a setting silently ignored.
+    """
+    section = _lint_section(root)
+    for key in section:
+        if key not in _LINT_KEYS:
+            hint = did_you_mean(key, _LINT_KEYS)
+            raise ConfigError(
+                f"pyproject.toml [tool.ecomdsl.lint]: unknown key {key!r}"
+                + (f"; {hint}" if hint else f" (known: {', '.join(_LINT_KEYS)})")
+            )
+    table = section.get("severity", {})
+    if not isinstance(table, dict):
+        raise ConfigError(
+            f"pyproject.toml [tool.ecomdsl.lint]: severity = {table!r}; it is a table of "
+            f'rule = level, e.g. {_SEVERITY_TABLE} with RW102 = "error"'
+        )
+    return {code: _level(code, level) for code, level in table.items()}
+
+
+def _level(code: str, level: object) -> Level:
+    """One ``RWxxx = "level"`` line, checked."""
+    if code not in RULES:
+        hint = did_you_mean(code, sorted(WARNINGS), loose=False)
+        raise ConfigError(
+            f"pyproject.toml {_SEVERITY_TABLE}: unknown rule {code!r}"
+            + (f"; {hint}" if hint else "")
+        )
+    if code not in WARNINGS:
+        raise ConfigError(
+            f"pyproject.toml {_SEVERITY_TABLE}: {code} is an error "
+            "(RisingWave would reject it); only warnings can be configured"
+        )
+    if level not in _LEVELS:
+        raise ConfigError(
+            f"pyproject.toml {_SEVERITY_TABLE}: {code} = {level!r}; use 'error', 'warning' or 'off'"
+        )
+    return "off" if level == "off" else Severity(str(level))
+
+
+def _lint_section(root: Path) -> dict[str, object]:
+    """``[tool.ecomdsl.lint]`` (empty when absent); each table on the way must be a table."""
     path = root / "pyproject.toml"
     if not path.is_file():
         return {}
     try:
-        data = tomllib.loads(path.read_text())
+        data: dict[str, object] = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"pyproject.toml: {err}") from err
-    table = data.get("tool", {}).get("ecomdsl", {}).get("lint", {}).get("severity", {})
-    result: dict[str, Level] = {}
-    for code, level in table.items():
-        if code not in RULES:
-            raise ConfigError(f"pyproject.toml [tool.ecomdsl.lint.severity]: unknown rule {code!r}")
-        if code not in WARNINGS:
-            raise ConfigError(
-                f"pyproject.toml [tool.ecomdsl.lint.severity]: {code} is an error "
-                "(RisingWave would reject it); only warnings can be configured"
-            )
-        if level not in ("error", "warning", "off"):
-            raise ConfigError(
-                f"pyproject.toml [tool.ecomdsl.lint.severity]: {code} = {level!r}; "
-                "use 'error', 'warning' or 'off'"
-            )
-        result[code] = "off" if level == "off" else Severity(level)
-    return result
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"pyproject.toml: not UTF-8 text (byte {err.start})") from None
+    except OSError as err:
+        raise ConfigError(f"pyproject.toml: cannot read it: {err.strerror}") from None
+    name = ""
+    for key in ("tool", "ecomdsl", "lint"):
+        name = f"{name}.{key}" if name else key
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"pyproject.toml: {name} = {value!r}; it must be a table [{name}]")
+        data = value
+    return data
 
 
 def lint(

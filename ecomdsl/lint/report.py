@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ecomdsl.errors import CompileError, Diagnostic, Severity
+from ecomdsl.errors import UNKNOWN_LOCATION, CompileError, Diagnostic, Severity
 from ecomdsl.lint.engine import LintResult, ObjectReport, Suppressed
 from ecomdsl.lint.rules import RULES
 
@@ -31,14 +31,22 @@ def text(results: list[LintResult], root: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _entry(d: Diagnostic, root: Path) -> dict[str, object]:
+def _place(d: Diagnostic, root: Path) -> tuple[str | None, int | None]:
+    """The file and line of ``d``, or none for a problem of no one file (a config error)."""
+    if d.location == UNKNOWN_LOCATION:
+        return None, None
     file, _, line = d.location.display(root).rpartition(":")
+    return file, int(line) if line.isdigit() else None
+
+
+def _entry(d: Diagnostic, root: Path) -> dict[str, object]:
+    file, line = _place(d, root)
     return {
         "code": d.code,
         "severity": d.severity,
         "object": d.obj,
         "file": file,
-        "line": int(line) if line.isdigit() else None,
+        "line": line,
         "message": d.text(root),
         "hint": d.hint,
         "title": RULES[d.code].title if d.code in RULES else None,
@@ -83,10 +91,12 @@ def github(results: list[LintResult], root: Path) -> str:
 
 
 def _annotation(d: Diagnostic, root: Path) -> str:
-    file, _, line = d.location.display(root).rpartition(":")
+    file, line = _place(d, root)
     title = f"{d.code} {RULES[d.code].title}" if d.code in RULES else (d.code or "ecomdsl")
-    message = f"{d.obj}: {d.text(root)}" + (f" (fix: {d.hint})" if d.hint else "")
-    props = f"file={_escape(file, prop=True)},line={line},title={_escape(title, prop=True)}"
+    subject = f"{d.obj}: " if d.obj else ""
+    message = f"{subject}{d.text(root)}" + (f" (fix: {d.hint})" if d.hint else "")
+    where = f"file={_escape(file, prop=True)},line={line}," if file is not None else ""
+    props = f"{where}title={_escape(title, prop=True)}"
     return f"::{d.severity} {props}::{_escape(message)}"
 
 

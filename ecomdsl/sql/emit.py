@@ -6,10 +6,11 @@ dispatch is a ``match`` over the IR's closed unions (``ir.IExpr``, ``ir.ISource`
 SetOp``, ``ir.ObjectDef``) or over the `ecomdsl.kinds` enums, ending in ``assert_never``,
 so mypy reports an IR node or operator that is added without being emitted.
 
-The leaves (names, types, literals) come from `ecomdsl.sql.atoms` and table DDL from
-`ecomdsl.sql.ddl`. What the batch lowering (`ecomdsl.sql.lower`) must know and the
-RisingWave SQL does not spell travels on nodes of the ecomdsl dialect: `IntegerDivision`
-and `Hop`/`Tumble` with their ``time_type``.
+The leaves (names, types, literals) come from `ecomdsl.sql.atoms`, operators and their
+parentheses from `ecomdsl.sql.operators`, and table DDL from `ecomdsl.sql.ddl`. What the
+batch lowering (`ecomdsl.sql.lower`) must know and the RisingWave SQL does not spell travels
+on nodes of the ecomdsl dialect: `IntegerDivision` and `Hop`/`Tumble` with their
+``time_type``.
 """
 
 from __future__ import annotations
@@ -23,94 +24,21 @@ from ecomdsl.dialect import (
     EmitOnWindowCloseProperty,
     Flush,
     Hop,
-    IntegerDivision,
     TimeWindow,
     Tumble,
     identifier,
 )
-from ecomdsl.kinds import BinaryOperator, FrameKind, JoinKind, UnaryOperator, WindowTableFunction
+from ecomdsl.kinds import FrameKind, JoinKind, WindowTableFunction
 from ecomdsl.model import ir
 from ecomdsl.sql.atoms import column, data_type, fn, interval, literal, table
 from ecomdsl.sql.ddl import create_table
-from ecomdsl.types import INTEGER_WIDTH, SqlType
+from ecomdsl.sql.operators import binary, paren, unary
+from ecomdsl.types import SqlType
 
 # the leaves other layers build statements from (deploy, engines) stay importable from here
 __all__ = ["Emitter", "column", "data_type", "interval", "table"]
 
 RANKING = frozenset({"ROW_NUMBER", "RANK", "DENSE_RANK", "LAG", "LEAD"})
-
-
-def _paren(e: exp.Expr) -> exp.Expr:
-    """Parenthesise compound operands so the printed SQL keeps the tree's grouping."""
-    if isinstance(e, exp.Binary | exp.Not | exp.Neg | exp.Is | exp.In | exp.Between):
-        return exp.Paren(this=e)
-    return e
-
-
-def _paren_or(e: exp.Expr) -> exp.Expr:
-    """An operand of AND: only an OR, which binds less tightly, needs parentheses."""
-    return exp.Paren(this=e) if isinstance(e, exp.Or) else e
-
-
-def _division(left: exp.Expr, right: exp.Expr, result: SqlType) -> exp.Expr:
-    """``/`` and ``//``: `IntegerDivision` when the result is an integer (RisingWave's ``/``
-    on two integers truncates; the lowering writes DuckDB's ``//``), else a plain division.
-    The result type decides, not the operator: the two agree in a checked pipeline, but a
-    ``raw()`` operand of unknown type takes the other operand's type, so ``raw(..) / n`` on
-    an integer ``n`` is integer division and ``raw(..) // x`` on a double ``x`` is not."""
-    if result in INTEGER_WIDTH:
-        return IntegerDivision(this=left, expression=right)
-    # operand types are known: typed=True keeps sqlglot from adding its own casts
-    return exp.Div(this=left, expression=right, typed=True, safe=False)
-
-
-def _binary(op: BinaryOperator, left: exp.Expr, right: exp.Expr, result: SqlType) -> exp.Expr:
-    """The node of a binary operator, operands already emitted."""
-    node: type[exp.Binary]
-    match op:
-        case BinaryOperator.AND:
-            return exp.And(this=_paren_or(left), expression=_paren_or(right))
-        case BinaryOperator.OR:
-            return exp.Or(this=left, expression=right)
-        case BinaryOperator.DIV | BinaryOperator.INT_DIV:
-            return _division(_paren(left), _paren(right), result)
-        case BinaryOperator.EQ:
-            node = exp.EQ
-        case BinaryOperator.NE:
-            node = exp.NEQ
-        case BinaryOperator.LT:
-            node = exp.LT
-        case BinaryOperator.LE:
-            node = exp.LTE
-        case BinaryOperator.GT:
-            node = exp.GT
-        case BinaryOperator.GE:
-            node = exp.GTE
-        case BinaryOperator.ADD:
-            node = exp.Add
-        case BinaryOperator.SUB:
-            node = exp.Sub
-        case BinaryOperator.MUL:
-            node = exp.Mul
-        case BinaryOperator.MOD:
-            node = exp.Mod
-        case _:
-            assert_never(op)
-    return node(this=_paren(left), expression=_paren(right))
-
-
-def _unary(op: UnaryOperator, operand: exp.Expr) -> exp.Expr:
-    match op:
-        case UnaryOperator.NOT:
-            return exp.Not(this=_paren(operand))
-        case UnaryOperator.NEG:
-            return exp.Neg(this=_paren(operand))
-        case UnaryOperator.IS_NULL:
-            return exp.Is(this=_paren(operand), expression=exp.Null())
-        case UnaryOperator.IS_NOT_NULL:
-            return exp.Not(this=exp.Is(this=_paren(operand), expression=exp.Null()))
-        case _:
-            assert_never(op)
 
 
 def _frame(frame: ir.Frame) -> exp.WindowSpec:
@@ -174,15 +102,15 @@ class Emitter:
             case ir.IInterval():
                 return interval(e.interval)
             case ir.IBinary():
-                return _binary(e.op, self.expr(e.left), self.expr(e.right), e.type)
+                return self._binary_chain(e)
             case ir.IUnary():
-                return _unary(e.op, self.expr(e.operand))
+                return unary(e.op, self.expr(e.operand))
             case ir.IIn():
                 values = [self.expr(v) for v in e.values]
-                return exp.In(this=_paren(self.expr(e.operand)), expressions=values)
+                return exp.In(this=paren(self.expr(e.operand)), expressions=values)
             case ir.IBetween():
                 low, high = self.expr(e.low), self.expr(e.high)
-                return exp.Between(this=_paren(self.expr(e.operand)), low=low, high=high)
+                return exp.Between(this=paren(self.expr(e.operand)), low=low, high=high)
             case ir.ICast():
                 return exp.Cast(this=self.expr(e.operand), to=data_type(e.type))
             case ir.IJsonText():
@@ -205,9 +133,21 @@ class Emitter:
             case _:
                 assert_never(e)
 
+    def _binary_chain(self, e: ir.IBinary) -> exp.Expr:
+        """A binary operator, walking down its left operands in a loop, not by recursion:
+        ``reduce(add, columns)`` and a long ``where(...)`` nest to the left, one level per
+        term, and a sum of a thousand columns must not need a thousand Python frames."""
+        spine = [e]
+        while isinstance(spine[-1].left, ir.IBinary):
+            spine.append(spine[-1].left)
+        tree = self.expr(spine[-1].left)
+        for b in reversed(spine):
+            tree = binary(b.op, tree, self.expr(b.right), b.type)
+        return tree
+
     def _json_text(self, e: ir.IJsonText) -> exp.Expr:
         return exp.JSONExtractScalar(
-            this=_paren(self.expr(e.operand)),
+            this=paren(self.expr(e.operand)),
             expression=exp.JSONPath(expressions=[exp.JSONPathRoot(), exp.JSONPathKey(this=e.key)]),
             only_json_types=True,
         )

@@ -54,6 +54,56 @@ def _types(node: exp.Expr, target: Target) -> exp.Expr:
     return node
 
 
+# ---- literals the emitter spells as casts of text (`ecomdsl.sql.atoms`) -------------------
+
+NOT_FINITE = frozenset({"nan", "infinity", "-infinity"})
+
+
+def _cast_text(node: exp.Expr, dtype: exp.DType) -> str | None:
+    """The text of ``CAST('text' AS <dtype>)``, or None when ``node`` is not one."""
+    if not isinstance(node, exp.Cast) or not node.to.is_type(dtype):
+        return None
+    text = node.this
+    return text.this if isinstance(text, exp.Literal) and text.is_string else None
+
+
+def _literal(node: exp.Expr, target: Target) -> exp.Expr | None:
+    """A literal the target spells differently, or None: on DuckDB, NaN and the infinities
+    of numeric become DOUBLE (its DECIMAL has none; comparisons treat NaN as the largest
+    value, as RisingWave and PostgreSQL do) and bytea's hex text becomes ``UNHEX``."""
+    can = capabilities(target)
+    special = _cast_text(node, exp.DType.DECIMAL)
+    if not can.decimal_has_nan and special is not None and special.lower() in NOT_FINITE:
+        return exp.Cast(this=exp.Literal.string(special), to=exp.DataType.build("DOUBLE"))
+    hex_text = _cast_text(node, exp.DType.VARBINARY)
+    if not can.bytea_hex_text and hex_text is not None and hex_text.startswith("\\x"):
+        return exp.Unhex(this=exp.Literal.string(hex_text[2:]))
+    return None
+
+
+def lower_insert(insert: exp.Insert, target: Target) -> exp.Insert:
+    """An INSERT of test data as ``target`` reads its values. A NaN or infinity for a numeric
+    column cannot be loaded into DuckDB's DECIMAL: a `LoweringError` naming the column."""
+    insert = insert.copy()
+    schema, values = insert.this, insert.expression
+    assert isinstance(schema, exp.Schema) and isinstance(values, exp.Values)
+    names = [c.name for c in schema.expressions]
+    can = capabilities(target)
+    for i, row in enumerate(values.expressions):
+        for name, value in zip(names, row.expressions, strict=True):
+            special = _cast_text(value, exp.DType.DECIMAL)
+            if not can.decimal_has_nan and special is not None and special.lower() in NOT_FINITE:
+                raise LoweringError(
+                    f"{schema.this.name}: row {i}, column {name!r}: {special} does not fit "
+                    f"DECIMAL on {target}, which has no NaN or Infinity (RisingWave's numeric "
+                    "has them): make the column double precision to run this test data there"
+                )
+            lowered = _literal(value, target)
+            if lowered is not None:
+                value.replace(lowered)
+    return insert
+
+
 # ---- DDL ---------------------------------------------------------------------------------
 
 
@@ -154,6 +204,9 @@ def lower_query(query: exp.Expr, target: Target, *, now: dt.datetime | None) -> 
             return _window_table(node, target)
         if isinstance(node, exp.Window):
             return _explicit_frame(node)
+        literal = _literal(node, target)
+        if literal is not None:
+            return literal
         if isinstance(node, exp.CurrentTimestamp) or (
             isinstance(node, exp.Anonymous) and node.name.upper() in ("NOW", "PROCTIME")
         ):

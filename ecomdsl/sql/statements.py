@@ -18,15 +18,17 @@ change the fingerprint, and a deploy does not rebuild the object.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from enum import StrEnum
 
 import attrs
 from sqlglot import exp
 
 from ecomdsl.dialect import DIALECT
+from ecomdsl.errors import CompileError, Diagnostic
 from ecomdsl.model import ir
 from ecomdsl.sql.emit import Emitter
+from ecomdsl.sql.writable import Unwritable, check_text, shown
 
 
 class Stage(StrEnum):
@@ -50,28 +52,51 @@ class Statement:
 
 def fingerprint(tree: exp.Expr) -> str:
     """SHA-256 (hex) of the statement's canonical ecomdsl SQL, comments left out."""
-    text = tree.sql(dialect=DIALECT, comments=False)
+    text = check_text(tree.sql(dialect=DIALECT, comments=False))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def stage_of(d: ir.ObjectDef, defs: dict[str, ir.ObjectDef]) -> Stage:
-    """Tables, sources, and plain views that read only such objects are the tables stage."""
+def stages(objects: Sequence[ir.ObjectDef]) -> dict[str, Stage]:
+    """The stage of every object: tables and sources, and plain views that read only such
+    objects, are the tables stage; the rest is the views stage.
+
+    ``objects`` are in dependency order (`ir.ResolvedPipeline.objects`), so one pass decides
+    every object after its inputs, each looked at once. Deciding an object by walking its
+    inputs again is exponential in a lattice of plain views that share ancestors, and
+    recursing once per view overflows Python's stack on a long chain.
+    """
+    found: dict[str, Stage] = {}
+    for d in objects:
+        inputs = [found[n] for n in d.reads if n in found] if isinstance(d, ir.ViewDef) else []
+        found[d.name] = _stage(d, inputs)
+    return found
+
+
+def _stage(d: ir.ObjectDef, inputs: list[Stage]) -> Stage:
     if isinstance(d, ir.TableDef):
         return Stage.TABLES
     if d.materialized:
         return Stage.VIEWS
-    inputs = (stage_of(defs[n], defs) for n in d.reads if n in defs)
     return Stage.TABLES if all(s is Stage.TABLES for s in inputs) else Stage.VIEWS
 
 
 def statements(p: ir.ResolvedPipeline, emitter: Emitter | None = None) -> list[Statement]:
-    """Every object's statement, in creation order."""
+    """Every object's statement, in creation order. An object whose SQL cannot be written
+    (`ecomdsl.sql.writable`) is an error at its definition; all of them are raised together."""
     emitter = emitter or Emitter()
-    defs = {d.name: d for d in p.objects}
-    found = []
+    stage = stages(p.objects)
+    found, problems, broken = [], [], set()
     for d in p.objects:
-        create = emitter.create(d)
-        found.append(Statement(d, create, stage_of(d, defs), fingerprint(create)))
+        try:
+            create = emitter.create(d)
+            found.append(Statement(d, create, stage[d.name], fingerprint(create)))
+        except Unwritable as err:
+            broken.add(d.name)
+            # one mistake, one error: not again for each object reading the broken one
+            if isinstance(d, ir.TableDef) or not broken.intersection(d.reads):
+                problems.append(Diagnostic(str(err), d.location, shown(d.name)))
+    if problems:
+        raise CompileError(problems)
     return found
 
 

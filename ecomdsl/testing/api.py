@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, assert_never
 
 from ecomdsl.dsl.objects import Pipeline
 from ecomdsl.engines.runner import run
@@ -34,12 +34,16 @@ from ecomdsl.errors import CompileError, Diagnostics, EcomdslError
 from ecomdsl.model import ir
 from ecomdsl.model.resolve import resolve
 from ecomdsl.model.testdata import table_rows
+from ecomdsl.targets import TARGETS, Target, capabilities
 from ecomdsl.testing.rows import diff_rows
 from ecomdsl.types import Category, SqlType
 
+if TYPE_CHECKING:
+    from ecomdsl.engines.duckdb_engine import DuckDBEngine
+    from ecomdsl.engines.postgres_engine import PostgresEngine
+
 Rows = Sequence[Mapping[str, Any]]
 Given = Mapping[str, Rows] | Sequence[tuple[str, Rows]]
-EngineName = Literal["duckdb", "postgres"]
 
 _resolved: dict[int, tuple[Pipeline, ir.ResolvedPipeline]] = {}
 
@@ -110,18 +114,22 @@ def _extra(row: Mapping[str, Any], types: Mapping[str, SqlType]) -> dict[str, An
     return {k: v for k, v in row.items() if k not in types}  # reported as unknown columns
 
 
-def _engine(name: EngineName, dsn: str | None) -> Any:
-    if name == "duckdb":
-        from ecomdsl.engines.duckdb_engine import DuckDBEngine
+def _engine(name: Target, dsn: str | None) -> DuckDBEngine | PostgresEngine:
+    if name not in TARGETS:  # untyped callers
+        raise EcomdslError(f"unknown engine {name!r}: use 'duckdb' or 'postgres'")
+    if capabilities(name).needs_server and not dsn:
+        raise EcomdslError(f"engine={name!r} needs a dsn (the ecomdsl pytest fixture has one)")
+    match name:
+        case "duckdb":
+            from ecomdsl.engines.duckdb_engine import DuckDBEngine
 
-        return DuckDBEngine()
-    if name == "postgres":
-        if not dsn:
-            raise EcomdslError("engine='postgres' needs a dsn (the ecomdsl pytest fixture has one)")
-        from ecomdsl.engines.postgres_engine import PostgresEngine
+            return DuckDBEngine()
+        case "postgres":
+            from ecomdsl.engines.postgres_engine import PostgresEngine
 
-        return PostgresEngine(dsn)
-    raise EcomdslError(f"unknown engine {name!r}: use 'duckdb' or 'postgres'")
+            return PostgresEngine(str(dsn))
+        case _:
+            assert_never(name)
 
 
 def run_view(
@@ -129,7 +137,7 @@ def run_view(
     view: str,
     given: Given,
     *,
-    engine: EngineName = "duckdb",
+    engine: Target = "duckdb",
     dsn: str | None = None,
 ) -> list[dict[str, Any]]:
     """The rows ``view`` holds once ``given`` is in (late rows dropped, as RisingWave would)."""
@@ -147,7 +155,7 @@ def check_view(
     expect: Rows,
     *,
     columns: Sequence[str] | None = None,
-    engine: EngineName = "duckdb",
+    engine: Target = "duckdb",
     dsn: str | None = None,
 ) -> list[dict[str, Any]]:
     """Assert that ``view`` holds exactly ``expect`` (in any order) once ``given`` is in.

@@ -20,7 +20,8 @@ import pytest
 
 from ecomdsl.dsl.objects import Pipeline
 from ecomdsl.model import ir
-from ecomdsl.testing.api import EngineName, Given, Rows, check_view, run_view
+from ecomdsl.targets import Target, capabilities
+from ecomdsl.testing.api import Given, Rows, check_view, run_view
 from ecomdsl.testing.postgres import PostgresUnavailable, TemporaryPostgres, postgres_dsn_from_env
 
 
@@ -62,8 +63,8 @@ class PipelineTester:
     def __init__(self, postgres_dsn: Callable[[], str]) -> None:
         self._postgres_dsn = postgres_dsn
 
-    def _dsn(self, engine: EngineName) -> str | None:
-        return self._postgres_dsn() if engine == "postgres" else None
+    def _dsn(self, engine: Target) -> str | None:
+        return self._postgres_dsn() if capabilities(engine).needs_server else None
 
     def run(
         self,
@@ -71,7 +72,7 @@ class PipelineTester:
         view: str,
         given: Given,
         *,
-        engine: EngineName = "duckdb",
+        engine: Target = "duckdb",
     ) -> list[dict[str, Any]]:
         return run_view(pipeline, view, given, engine=engine, dsn=self._dsn(engine))
 
@@ -83,7 +84,7 @@ class PipelineTester:
         expect: Rows,
         *,
         columns: Sequence[str] | None = None,
-        engine: EngineName = "duckdb",
+        engine: Target = "duckdb",
     ) -> list[dict[str, Any]]:
         __tracebackhide__ = True
         return check_view(

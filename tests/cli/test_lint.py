@@ -120,6 +120,72 @@ def test_lint_resolve_errors_in_every_format(project: Path) -> None:
     )
 
 
+def test_lint_load_and_config_errors_in_every_format(project: Path) -> None:
+    (project / "pipelines" / "shop.py").write_text("this is not python\n")
+    text = runner.invoke(app, ["lint"])
+    assert (text.exit_code, text.output.splitlines()) == (
+        1,
+        [
+            "pipelines/shop.py:1: error: importing pipelines/shop.py failed: NameError: "
+            "name 'this' is not defined"
+        ],
+    )
+    data = json.loads(runner.invoke(app, ["lint", "-f", "json"]).output)
+    assert data == {
+        "errors": [
+            {
+                "code": None,
+                "severity": "error",
+                "object": None,
+                "file": "pipelines/shop.py",
+                "line": 1,
+                "message": "importing pipelines/shop.py failed: NameError: name 'this' is "
+                "not defined",
+                "hint": None,
+                "title": None,
+            }
+        ]
+    }
+    github = runner.invoke(app, ["lint", "-f", "github"])
+    assert (github.exit_code, github.output) == (
+        1,
+        "::error file=pipelines/shop.py,line=1,title=ecomdsl::importing pipelines/shop.py "
+        "failed: NameError: name 'this' is not defined\n",
+    )
+    (project / "pipelines" / "shop.py").write_text(textwrap.dedent(SHOP))
+    (project / "pyproject.toml").write_text("[tool.ecomdsl.lint]\nseverity = 5\n")
+    config = json.loads(runner.invoke(app, ["lint", "-f", "json"]).output)["errors"][0]
+    assert (config["file"], config["line"], config["message"]) == (
+        None,
+        None,
+        "pyproject.toml [tool.ecomdsl.lint]: severity = 5; it is a table of rule = level, "
+        'e.g. [tool.ecomdsl.lint.severity] with RW102 = "error"',
+    )
+    assert runner.invoke(app, ["lint", "-f", "github"]).output.startswith(
+        "::error title=ecomdsl::pyproject.toml [tool.ecomdsl.lint]: severity = 5;"
+    )
+
+
+def test_explain_of_a_name_two_pipelines_share(project: Path) -> None:
+    other = SHOP.replace('Pipeline("shop"', 'Pipeline("shop2"')
+    (project / "pipelines" / "shop2.py").write_text(textwrap.dedent(other))
+    both = runner.invoke(app, ["explain", "hourly"])
+    assert (both.exit_code, both.output.splitlines()) == (
+        1,
+        [
+            "2 pipelines have an object named 'hourly' (shop, shop2); choose one with "
+            "--pipeline, e.g. `ecomdsl explain hourly --pipeline shop`, or give its pipeline "
+            "file after the name"
+        ],
+    )
+    chosen = runner.invoke(app, ["explain", "hourly", "--pipeline", "shop2"])
+    assert chosen.exit_code == 0 and chosen.output.startswith("hourly (materialized view)\n")
+    by_file = runner.invoke(app, ["explain", "hourly", "pipelines/shop2.py"])
+    assert by_file.exit_code == 0 and by_file.output == chosen.output
+    unknown = runner.invoke(app, ["explain", "hourly", "-p", "nope"])
+    assert unknown.output.strip() == "no pipeline named 'nope' (found: shop, shop2)"
+
+
 def test_explain(project: Path) -> None:
     result = runner.invoke(app, ["explain", "hourly"])
     assert result.exit_code == 0

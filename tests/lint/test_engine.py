@@ -73,3 +73,51 @@ def test_seed_pipeline_is_clean_with_listed_suppressions() -> None:
         ("RW102", "product_view_metrics"),
         ("RW103", "anomaly_detection"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            "[tool.ecomdsl.lint]\nseverity = 5\n",
+            "pyproject.toml [tool.ecomdsl.lint]: severity = 5; it is a table of rule = level, "
+            'e.g. [tool.ecomdsl.lint.severity] with RW102 = "error"',
+        ),
+        (
+            "[tool.ecomdsl]\nlint = 'strict'\n",
+            "pyproject.toml: tool.ecomdsl.lint = 'strict'; it must be a table [tool.ecomdsl.lint]",
+        ),
+        ("tool = 1\n", "pyproject.toml: tool = 1; it must be a table [tool]"),
+        (
+            "[tool.ecomdsl.lint.serverity]\nRW102 = 'error'\n",
+            "pyproject.toml [tool.ecomdsl.lint]: unknown key 'serverity'; did you mean 'severity'?",
+        ),
+        (
+            "[tool.ecomdsl.lint.severity]\nRW1002 = 'error'\n",
+            "pyproject.toml [tool.ecomdsl.lint.severity]: unknown rule 'RW1002'; "
+            "did you mean 'RW102'?",
+        ),
+        (
+            "[tool.ecomdsl.lint.severity]\nRW102 = ['error']\n",
+            "pyproject.toml [tool.ecomdsl.lint.severity]: RW102 = ['error']; "
+            "use 'error', 'warning' or 'off'",
+        ),
+        (
+            "[tool.ecomdsl.lint.severity]\nRW102 = 'fatal'\n",
+            "pyproject.toml [tool.ecomdsl.lint.severity]: RW102 = 'fatal'; "
+            "use 'error', 'warning' or 'off'",
+        ),
+    ],
+)
+def test_bad_lint_config_is_one_message(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(toml)
+    with pytest.raises(ConfigError) as info:
+        load_severities(tmp_path)
+    assert str(info.value) == message
+
+
+def test_pyproject_that_is_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(b"# \xff\n")
+    with pytest.raises(ConfigError) as info:
+        load_severities(tmp_path)
+    assert str(info.value) == "pyproject.toml: not UTF-8 text (byte 2)"

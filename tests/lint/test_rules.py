@@ -36,6 +36,18 @@ def test_every_rule_is_documented() -> None:
         assert rule.title in doc, code
 
 
+def test_every_lint_stage_rule_has_a_check_and_every_check_a_rule() -> None:
+    from ecomdsl.lint.checks import CHECKS
+
+    # the engine itself reports RW201 (a suppression without a reason) and RW202 (one that
+    # silences nothing); every other lint-stage rule is a row of the check table
+    by_engine = {"RW201", "RW202"}
+    lint_stage = {code for code, rule in RULES.items() if rule.stage == "lint"} - by_engine
+    checked = {check.code for check in CHECKS}
+    assert lint_stage == checked
+    assert len(checked) >= 10
+
+
 def _case_rw001() -> list[PipelineObject]:
     from ecomdsl import Hop
 

@@ -8,12 +8,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 import sqlglot
 from sqlglot import exp
 
 from ecomdsl.compiler import compile_paths
 from ecomdsl.dialect import as_written
+from ecomdsl.errors import SourceLocation
 from ecomdsl.generated import diff
 from ecomdsl.model.resolve import resolve
 from ecomdsl.render import FILES, render, sql_text
@@ -136,3 +138,30 @@ def test_render_is_deterministic_in_process() -> None:
     second = render(resolve(pipeline), ROOT)
     assert first == second
     assert all(str(ROOT) not in text for text in first.values())
+
+
+def test_headers_of_a_pipeline_outside_the_project_name_the_file_only(tmp_path: Path) -> None:
+    from pipelines.ecommerce import pipeline
+
+    resolved = resolve(pipeline)
+    elsewhere = tmp_path / "checkout" / "shop.py"
+    moved = attrs.evolve(
+        resolved,
+        objects=tuple(
+            attrs.evolve(d, location=SourceLocation(str(elsewhere), d.location.line))
+            for d in resolved.objects
+        ),
+    )
+    files = render(moved, ROOT)
+    assert str(tmp_path) not in "".join(files.values())
+    line = resolved.get("revenue_tracker").location.line
+    assert f"| defined at shop.py:{line}, outside the project */" in files["create_views.sql"]
+    # and only the headers differ from the files of the pipeline where it is
+    inside = render(resolved, ROOT)
+    for name, text in files.items():
+        assert (
+            text.replace(", outside the project", "").replace(
+                "defined at shop.py:", "defined at pipelines/ecommerce.py:"
+            )
+            == inside[name]
+        )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import attrs
 
-from ecomdsl import MaterializedView, View, col, count
+from ecomdsl import Join, MaterializedView, Table, View, col, count
+from ecomdsl.dsl.objects import PipelineObject
+from ecomdsl.dsl.relation import Relation
 from ecomdsl.errors import SourceLocation
 from ecomdsl.model import ir
-from ecomdsl.sql.statements import Stage, creation_order, drop_order, statements
+from ecomdsl.sql.statements import Stage, creation_order, drop_order, stages, statements
 from tests.helpers import build, events, products
 
 
@@ -61,3 +65,42 @@ def test_fingerprint_changes_with_the_query_only_for_that_object() -> None:
     assert changed == ["per_user"]  # downstream names follow through physical names, not here
     assert len(set(before.values())) == len(before)
     assert all(len(f) == 64 for f in before.values())
+
+
+def _lattice(levels: int) -> list[PipelineObject]:
+    """Two plain views per level, each joining both views of the level below: every view
+    has 2**level paths down to the tables."""
+    a: Relation = Table("ta", {"id": "varchar", "x": "int"}, primary_key="id")
+    b: Relation = Table("tb", {"id": "varchar", "x": "int"}, primary_key="id")
+    objects: list[PipelineObject] = [a, b]  # type: ignore[list-item]
+    for i in range(levels):
+        a, b = (
+            View(f"a{i:02d}", Join(a, b, on=a["id"] == b["id"]).select(id=a["id"], x=b["x"])),
+            View(f"b{i:02d}", Join(b, a, on=b["id"] == a["id"]).select(id=b["id"], x=a["x"])),
+        )
+        objects += [a, b]
+    return objects
+
+
+def test_stages_of_a_lattice_of_shared_ancestors_take_one_pass() -> None:
+    # a diamond lattice took minutes (every path was walked again); now each object once
+    objects = _lattice(24)
+    top = MaterializedView("top", objects[-1].select("id"))
+    p = build(*objects, top)
+    start = time.perf_counter()
+    stage = stages(p.objects)
+    assert time.perf_counter() - start < 1
+    assert stage["top"] is Stage.VIEWS
+    assert {stage[d.name] for d in p.objects if d.name != "top"} == {Stage.TABLES}
+
+
+def test_a_chain_of_2000_plain_views_is_staged_without_recursion() -> None:
+    first = Table("t", {"id": "varchar", "amount": "int"})
+    objects: list[PipelineObject] = [first]
+    prev: Relation = first
+    for i in range(2000):
+        prev = View(f"v{i:04d}", prev.where(col("amount") > i))
+        objects.append(prev)
+    stmts = statements(build(*objects, MaterializedView("top", prev.select("id"))))
+    assert [s.stage for s in stmts].count(Stage.TABLES) == 2001
+    assert stmts[-1].name == "top" and stmts[-1].stage is Stage.VIEWS
