@@ -181,7 +181,7 @@ PROBES: tuple[Probe, ...] = (
         "objects=['mv', 42]",
         Verdict.GE,
         pa("pipeline = Pipeline('p', objects=['mv', 42])"),
-        names=("objects", "str", "int"),
+        names=("objects", ("str", "int")),
         at="pipeline = Pipeline",
     ),
     Probe(

@@ -17,7 +17,13 @@ from tests.bad_inputs.table_g import PASS_THROUGH, big_csv
 
 ACCEPT, EITHER = Expect.ACCEPT, Expect.EITHER
 SEEDS = ("0", "1", "2", "3")
-OS_REASON = ("Permission denied", "Operation not permitted", "not writable", "read-only")
+OS_REASON = (
+    "Permission denied",
+    "Operation not permitted",
+    "not writable",
+    "read-only",
+    "Read-only",
+)
 NOTES = "-- my notes, not generated\n"
 
 

@@ -49,7 +49,7 @@ PROBES: tuple[Probe, ...] = (
         "'id' in s",
         Verdict.GE,
         pq("x = 'id' in s", 'mv = MaterializedView("mv", s.select("id"))', PIPE),
-        names=("isin",),
+        names=(("`in`", "isin"),),
         at="x = 'id' in s",
     ),
     Probe(

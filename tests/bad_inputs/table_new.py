@@ -63,7 +63,6 @@ def chain(n: int) -> dict[str, str | bytes]:
         f"for i in range({n}):",
         '    prev = View(f"v{i}", prev.where(col("amount") > i))',
         "    objs.append(prev)",
-        'objs.append(MaterializedView("last", prev.select("id")))',
         "pipeline = Pipeline('p', objects=objs)",
     )
 

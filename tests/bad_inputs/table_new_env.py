@@ -109,7 +109,7 @@ PROBES: tuple[Probe, ...] = (
         NEW,
         shop(),
         expect=EITHER,
-        names=("generated",),
+        names=(("generated", "missing/target"),),
         steps=(Symlink("generated", "missing/target"),),
         origin="new",
     ),
