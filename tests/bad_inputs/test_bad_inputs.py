@@ -8,13 +8,14 @@ an error in a pipeline), that generated/ is untouched when the command fails, an
 accepted compile, that the SQL reads back with the ecomdsl dialect and that a real PostgreSQL
 accepts it once the RisingWave-only clauses are lowered.
 
-The lowering is ecomdsl's own (`ecomdsl.sql.lower`, which `ecomdsl run` and the PostgreSQL
-engine use), applied to the statements read back from the generated files rather than to
-the emitter's trees: so what PostgreSQL is given is what the user reviews, minus WATERMARK,
-APPEND ONLY, ON CONFLICT, connector options and FLUSH, with windows as plain subqueries and
-materialized views as CREATE TABLE AS over the test rows (`tests.bad_inputs.sqlcheck`).
-This is simpler than a text filter of RisingWave clauses and cannot drift from how ecomdsl
-itself runs a pipeline on PostgreSQL.
+The lowering is ecomdsl's own (`ecomdsl.sql.lower`, which `ecomdsl run`, the PostgreSQL
+engine and a deploy to PostgreSQL use), applied to the statements read back from the
+generated files rather than to the emitter's trees: so what PostgreSQL is given is what the
+user reviews, minus WATERMARK, APPEND ONLY, ON CONFLICT, connector options and FLUSH, with
+windows as plain subqueries and materialized views created WITH NO DATA (as a deploy to
+PostgreSQL does) and then refreshed over the test rows (`tests.bad_inputs.sqlcheck`). This is
+simpler than a text filter of RisingWave clauses and cannot drift from how ecomdsl itself
+runs a pipeline on PostgreSQL.
 
 The expected outcome of each probe is what the project promises (issue 11), not what the
 code did when the report was written, so probes of bugs not fixed yet fail here.
