@@ -139,6 +139,7 @@ PROBES: tuple[Probe, ...] = (
         names=("pyproject.toml",),
         pyproject=False,
         origin="new",
+        known="a folder named pyproject.toml is taken as the project root",
     ),
     Probe(
         "V12_tool_ecomdsl_not_table",

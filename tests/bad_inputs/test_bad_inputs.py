@@ -43,7 +43,13 @@ _FULL_ONLY = pytest.mark.skipif(
 
 
 def _param(probe: Probe) -> object:
-    marks = () if in_sample(probe) else (pytest.mark.slow, _FULL_ONLY)
+    marks: tuple[pytest.MarkDecorator, ...] = (
+        () if in_sample(probe) else (pytest.mark.slow, _FULL_ONLY)
+    )
+    if probe.known is not None:
+        marks = (*marks, pytest.mark.xfail(reason=f"open: {probe.known}", strict=True))
+    if probe.unsteady is not None:
+        marks = (*marks, pytest.mark.xfail(reason=f"unsteady: {probe.unsteady}", strict=False))
     return pytest.param(probe, id=probe.id, marks=marks)
 
 
