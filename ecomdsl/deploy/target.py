@@ -18,7 +18,6 @@ import getpass
 import os
 import re
 import socket
-import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ import psycopg
 from psycopg import conninfo
 
 from ecomdsl.deploy.errors import DeployError
+from ecomdsl.project import NotATable, PyprojectError, tool_section
 
 DEFAULT_DSN = "postgresql://root@localhost:4566/dev"
 DSN_ENV = "ECOMDSL_DSN"
@@ -76,22 +76,19 @@ def _check_name(value: object, what: str, source: str) -> str:
 
 def load_targets(root: Path) -> dict[str, dict[str, Any]]:
     """``[tool.ecomdsl.targets]`` of the project's pyproject.toml (empty when absent)."""
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return {}
+    targets: dict[str, object] | None
     try:
-        data = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as err:
-        raise DeployError(f"pyproject.toml: not valid TOML: {err}") from None
-    tool = data.get("tool", {})
-    section = tool.get("ecomdsl", {}) if isinstance(tool, dict) else None
-    targets = section.get("targets", {}) if isinstance(section, dict) else None
-    if not isinstance(targets, dict) or not all(isinstance(v, dict) for v in targets.values()):
+        targets = tool_section(root, "targets")
+    except NotATable:
+        targets = None  # refused below, with how to write the targets
+    except PyprojectError as err:
+        raise DeployError(str(err)) from None
+    if targets is None or not all(isinstance(v, dict) for v in targets.values()):
         raise DeployError(
             "pyproject.toml: [tool.ecomdsl.targets] must hold tables, "
             "e.g. [tool.ecomdsl.targets.prod] with dsn_env and schema"
         )
-    return targets
+    return {name: dict(table) for name, table in targets.items() if isinstance(table, dict)}
 
 
 def resolve_target(

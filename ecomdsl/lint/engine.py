@@ -10,7 +10,6 @@ builder); a suppression without a reason, or one that silences nothing, is an er
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
@@ -25,6 +24,7 @@ from ecomdsl.lint.facts import Facts
 from ecomdsl.lint.rules import RULES, WARNINGS
 from ecomdsl.lint.state import state
 from ecomdsl.model import ir
+from ecomdsl.project import PyprojectError, tool_section
 
 Level = Severity | Literal["off"]
 """A rule's configured level: a severity, or "off" (not reported at all)."""
@@ -154,26 +154,11 @@ def _level(code: str, level: object) -> Level:
 
 
 def _lint_section(root: Path) -> dict[str, object]:
-    """``[tool.ecomdsl.lint]`` (empty when absent); each table on the way must be a table."""
-    path = root / "pyproject.toml"
-    if not path.is_file():
-        return {}
+    """``[tool.ecomdsl.lint]`` (empty when absent)."""
     try:
-        data: dict[str, object] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"pyproject.toml: {err}") from err
-    except UnicodeDecodeError as err:
-        raise ConfigError(f"pyproject.toml: not UTF-8 text (byte {err.start})") from None
-    except OSError as err:
-        raise ConfigError(f"pyproject.toml: cannot read it: {err.strerror}") from None
-    name = ""
-    for key in ("tool", "ecomdsl", "lint"):
-        name = f"{name}.{key}" if name else key
-        value = data.get(key, {})
-        if not isinstance(value, dict):
-            raise ConfigError(f"pyproject.toml: {name} = {value!r}; it must be a table [{name}]")
-        data = value
-    return data
+        return tool_section(root, "lint")
+    except PyprojectError as err:
+        raise ConfigError(str(err)) from err
 
 
 def lint(
